@@ -1,0 +1,246 @@
+//! The event log that stress tests write and the watchdog that reads it.
+//!
+//! Each worker thread owns a slot holding the call it is in and its last few
+//! events. A slot's lock is only ever contended by the watchdog, when it
+//! writes a report, so logging adds no synchronisation between the threads
+//! under test beyond one relaxed counter.
+
+use std::collections::VecDeque;
+use std::fmt::{self, Write as _};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::{Property, report};
+
+/// Bumped on every event; the watchdog's measure of progress. It is global so
+/// that the loom runner can count executions as progress too.
+static PROGRESS: AtomicU64 = AtomicU64::new(0);
+
+/// Tells the watchdog that the test is still moving.
+pub fn progress() -> u64 {
+    // Relaxed: a progress tick orders nothing; it is only ever compared.
+    PROGRESS.fetch_add(1, Ordering::Relaxed) + 1
+}
+
+const RECENT: usize = 6;
+
+/// The shared log of one test. Create workers from it with [`EventLog::worker`].
+#[derive(Default)]
+pub struct EventLog {
+    workers: Mutex<Vec<Arc<Slot>>>,
+}
+
+struct Slot {
+    name: String,
+    state: Mutex<SlotState>,
+}
+
+#[derive(Default)]
+struct SlotState {
+    current: Option<String>,
+    recent: VecDeque<(u64, String)>,
+}
+
+/// One thread's handle on the log.
+pub struct Worker {
+    slot: Arc<Slot>,
+}
+
+/// A call into the kata that has begun and not yet returned.
+#[must_use = "the call is recorded as returned when this is dropped"]
+pub struct CallGuard<'a> {
+    worker: &'a Worker,
+    result: Option<String>,
+}
+
+impl EventLog {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a worker. The name shows in stall reports; use the name the
+    /// thread was spawned with.
+    pub fn worker(&self, name: impl Into<String>) -> Worker {
+        let slot = Arc::new(Slot {
+            name: name.into(),
+            state: Mutex::new(SlotState::default()),
+        });
+        lock(&self.workers).push(Arc::clone(&slot));
+        Worker { slot }
+    }
+
+    /// Renders what every worker was doing, and where the facade saw threads
+    /// blocked, for a stall report.
+    pub fn render(&self) -> String {
+        let workers = lock(&self.workers).clone();
+        let blocked = kata_sync::__check::blocked_threads();
+        let mut out = String::new();
+        let pending: Vec<_> = workers
+            .iter()
+            .filter_map(|w| lock(&w.state).current.clone().map(|c| (w.name.clone(), c)))
+            .collect();
+        if !pending.is_empty() {
+            out.push_str("calls that never returned:\n");
+            for (name, call) in &pending {
+                let _ = write!(out, "  {name}: {call}");
+                for b in blocked.iter().filter(|b| &b.thread == name) {
+                    let _ = write!(
+                        out,
+                        "  (blocked in {} at {}:{})",
+                        b.op,
+                        b.location.file(),
+                        b.location.line()
+                    );
+                }
+                out.push('\n');
+            }
+        }
+        let unnamed: Vec<_> = blocked
+            .iter()
+            .filter(|b| !pending.iter().any(|(name, _)| name == &b.thread))
+            .collect();
+        if !unnamed.is_empty() {
+            out.push_str("other threads blocked in kata_sync:\n");
+            for b in unnamed {
+                let _ = writeln!(
+                    out,
+                    "  {}: {} at {}:{}",
+                    b.thread,
+                    b.op,
+                    b.location.file(),
+                    b.location.line()
+                );
+            }
+        }
+        let mut recent: Vec<(u64, String, String)> = workers
+            .iter()
+            .flat_map(|w| {
+                lock(&w.state)
+                    .recent
+                    .iter()
+                    .map(|(seq, e)| (*seq, w.name.clone(), e.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        recent.sort();
+        let skip = recent.len().saturating_sub(10);
+        if !recent.is_empty() {
+            out.push_str("last events:\n");
+            for (seq, name, event) in &recent[skip..] {
+                let _ = writeln!(out, "  #{seq} {name}: {event}");
+            }
+        }
+        out
+    }
+}
+
+impl Worker {
+    /// Records the start of a call into the kata; the guard records its return.
+    pub fn call(&self, what: impl fmt::Display) -> CallGuard<'_> {
+        let what = what.to_string();
+        self.event(format!("{what} called"));
+        lock(&self.slot.state).current = Some(what);
+        CallGuard {
+            worker: self,
+            result: None,
+        }
+    }
+
+    /// Records an event.
+    pub fn event(&self, what: impl fmt::Display) {
+        let seq = progress();
+        let mut state = lock(&self.slot.state);
+        if state.recent.len() == RECENT {
+            state.recent.pop_front();
+        }
+        state.recent.push_back((seq, what.to_string()));
+    }
+}
+
+impl CallGuard<'_> {
+    /// Records what the call returned, for the log.
+    pub fn returned(mut self, result: impl fmt::Display) {
+        self.result = Some(result.to_string());
+    }
+}
+
+impl Drop for CallGuard<'_> {
+    fn drop(&mut self) {
+        let call = lock(&self.worker.slot.state).current.take();
+        if std::thread::panicking() {
+            return;
+        }
+        let call = call.unwrap_or_default();
+        match self.result.take() {
+            Some(r) => self.worker.event(format!("{call} returned {r}")),
+            None => self.worker.event(format!("{call} returned")),
+        }
+    }
+}
+
+/// A thread that ends the process, with a report, when the test stops making
+/// progress. Stops when dropped.
+pub(crate) struct Watchdog {
+    _stop: mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    pub(crate) fn start(log: Arc<EventLog>, property: &'static Property) -> Self {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let timeout = crate::stall_timeout();
+        let spawned = std::thread::Builder::new()
+            .name("kata-watchdog".into())
+            .spawn(move || watch(&log, property, timeout, &stopped));
+        if let Err(e) = spawned {
+            panic!("could not start the watchdog thread: {e}");
+        }
+        Watchdog { _stop: stop }
+    }
+}
+
+fn watch(log: &EventLog, property: &Property, timeout: Duration, stopped: &mpsc::Receiver<()>) {
+    let mut seen = PROGRESS.load(Ordering::Relaxed);
+    let mut since = Instant::now();
+    loop {
+        match stopped.recv_timeout(Duration::from_millis(50)) {
+            Err(RecvTimeoutError::Timeout) => {}
+            // The test finished (its Check was dropped).
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+        }
+        let now = PROGRESS.load(Ordering::Relaxed);
+        if now != seen {
+            seen = now;
+            since = Instant::now();
+            continue;
+        }
+        if since.elapsed() >= timeout {
+            let report = format!(
+                "no progress for {:.1}s while checking that {}: a deadlock, a lost wakeup, or a thread spinning forever.\n{}",
+                timeout.as_secs_f64(),
+                property.name,
+                log.render()
+            );
+            report::stall(&report);
+            eprintln!("\nkata-watchdog: {report}");
+            // The stuck threads cannot be unwound, so end the whole process;
+            // the runner reads the verdict from the report.
+            std::process::exit(STALL_EXIT_CODE);
+        }
+    }
+}
+
+/// The exit status of a test process ended by the watchdog.
+pub const STALL_EXIT_CODE: i32 = 86;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl fmt::Debug for EventLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventLog").finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,104 @@
+//! What every hidden suite shares.
+//!
+//! A suite test opens with [`check`], naming the property it guards:
+//!
+//! ```no_run
+//! use kata_test::Property;
+//!
+//! const FIFO: Property = Property {
+//!     name: "items come out in the order they went in",
+//!     cause: "the queue is not first-in first-out",
+//!     book: "ch-bounded-blocking-queue#the-fix",
+//! };
+//!
+//! #[test]
+//! fn fifo_order_on_one_thread() {
+//!     let _check = kata_test::check(&FIFO);
+//!     // ...
+//! }
+//! ```
+//!
+//! The returned [`Check`] is the test's verdict. When `cargo xtask check` runs
+//! the test it writes, to a file only the runner knows, that the test started,
+//! every panic (with the kata's own `file:line` where the backtrace has one),
+//! and — only if the test body ran to its end — that it passed. A test process
+//! that exits early, even with status 0, therefore never counts as a pass, and
+//! nothing the kata prints can forge a verdict.
+//!
+//! Every check also starts a [watchdog](EventLog): if the test makes no
+//! progress for a while, the watchdog writes what every thread was doing and
+//! ends the process, so a deadlock is a named failure instead of a hang.
+//! Run outside `cargo xtask` (plain `cargo test`), tests behave as ordinary
+//! tests and nothing is written.
+
+mod events;
+mod json;
+#[cfg(loom)]
+pub mod model;
+mod report;
+pub mod spawn;
+
+use std::sync::Arc;
+
+pub use events::{CallGuard, EventLog, STALL_EXIT_CODE, Worker, progress};
+pub use report::{expect_panic, note};
+pub use spawn::{join, spawn};
+
+/// A property a test guards, and what to tell the learner when it breaks.
+#[derive(Debug)]
+pub struct Property {
+    /// The property, stated positively: "no item is lost or duplicated".
+    pub name: &'static str,
+    /// The most likely cause when it breaks, phrased as advice.
+    pub cause: &'static str,
+    /// The book section that explains it: `chapter-slug#section-anchor`.
+    pub book: &'static str,
+}
+
+/// A running test: reports the verdict when dropped, and owns the watchdog.
+#[must_use = "the verdict is written when the Check is dropped at the end of the test"]
+pub struct Check {
+    log: Arc<EventLog>,
+    _watchdog: events::Watchdog,
+}
+
+/// Starts a test that guards `property`: installs the panic reporter and starts
+/// the watchdog.
+pub fn check(property: &'static Property) -> Check {
+    report::start(property);
+    let log = Arc::new(EventLog::new());
+    let watchdog = events::Watchdog::start(Arc::clone(&log), property);
+    Check {
+        log,
+        _watchdog: watchdog,
+    }
+}
+
+impl Check {
+    /// The event log the watchdog watches. Record calls into the kata on it so
+    /// that a stall report can say which calls never returned.
+    pub fn log(&self) -> &Arc<EventLog> {
+        &self.log
+    }
+}
+
+impl Drop for Check {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            report::finish(false);
+        } else {
+            report::finish(true);
+        }
+    }
+}
+
+/// How long the watchdog lets a test go without progress before it calls it a
+/// hang. `KATA_STALL_SECS` overrides the default of 5 seconds.
+pub fn stall_timeout() -> std::time::Duration {
+    let secs = std::env::var("KATA_STALL_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| *s > 0.0)
+        .unwrap_or(5.0);
+    std::time::Duration::from_secs_f64(secs)
+}

@@ -1,0 +1,192 @@
+//! The verdict channel between a hidden test and `cargo xtask check`.
+//!
+//! The runner passes three variables: `KATA_REPORT`, a file to append JSON
+//! lines to; `KATA_NONCE`, a random token stamped on every line so that text
+//! the kata prints can never pass for a verdict; and `KATA_IMPL_DIR`, the
+//! folder of the code under test, used to pick the kata's own frame out of a
+//! panic's backtrace. Without them (plain `cargo test`) nothing is written.
+
+use std::backtrace::Backtrace;
+use std::cell::Cell;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::panic::{self, PanicHookInfo};
+use std::sync::{Once, OnceLock};
+
+use crate::Property;
+use crate::json::Object;
+
+struct Channel {
+    path: String,
+    nonce: String,
+    impl_dir: Option<String>,
+}
+
+fn channel() -> Option<&'static Channel> {
+    static CHANNEL: OnceLock<Option<Channel>> = OnceLock::new();
+    CHANNEL
+        .get_or_init(|| {
+            Some(Channel {
+                path: std::env::var("KATA_REPORT").ok()?,
+                nonce: std::env::var("KATA_NONCE").ok()?,
+                impl_dir: std::env::var("KATA_IMPL_DIR").ok(),
+            })
+        })
+        .as_ref()
+}
+
+/// Appends one record. Lines are short and the file is opened in append
+/// mode, so records from different threads never interleave.
+pub(crate) fn write(record: Object) {
+    let Some(ch) = channel() else { return };
+    let line = record.str("nonce", &ch.nonce).finish() + "\n";
+    if let Ok(mut f) = OpenOptions::new().append(true).create(true).open(&ch.path) {
+        let _ = f.write_all(line.as_bytes());
+    }
+}
+
+pub(crate) fn start(property: &'static Property) {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !EXPECTING_PANIC.get() {
+                record_panic(info);
+            }
+            default(info);
+        }));
+    });
+    write(
+        Object::new()
+            .str("event", "start")
+            .str("property", property.name)
+            .str("cause", property.cause)
+            .str("book", property.book),
+    );
+}
+
+pub(crate) fn finish(passed: bool) {
+    write(Object::new().str("event", if passed { "pass" } else { "fail" }));
+}
+
+/// Records a hang diagnosed by the watchdog.
+pub(crate) fn stall(report: &str) {
+    write(Object::new().str("event", "stall").str("report", report));
+}
+
+/// Records a fact the runner prints with the verdict, e.g. how many loom
+/// executions a model test explored.
+pub fn note(key: &str, value: u64) {
+    write(
+        Object::new()
+            .str("event", "note")
+            .str("key", key)
+            .num("value", value),
+    );
+}
+
+thread_local! {
+    static EXPECTING_PANIC: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, which must panic, and returns its panic message. The panic is
+/// expected, so it is not reported as a failure.
+///
+/// # Panics
+///
+/// Panics if `f` returns normally.
+pub fn expect_panic<R>(what: &str, f: impl FnOnce() -> R) -> String {
+    EXPECTING_PANIC.set(true);
+    let result = panic::catch_unwind(panic::AssertUnwindSafe(f));
+    EXPECTING_PANIC.set(false);
+    match result {
+        Ok(_) => panic!("{what} returned normally, but it must panic"),
+        Err(payload) => payload_message(&*payload),
+    }
+}
+
+fn payload_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        String::from("(a panic with a non-string payload)")
+    }
+}
+
+fn record_panic(info: &PanicHookInfo<'_>) {
+    let Some(ch) = channel() else { return };
+    let message = payload_message(info.payload());
+    let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+    let thread = std::thread::current().name().map(str::to_owned);
+
+    // The kata's own line: the panic's location if it is in the kata,
+    // otherwise the innermost frame of the backtrace that is.
+    let learner = ch.impl_dir.as_deref().and_then(|dir| {
+        let in_kata = |path: &str| path.starts_with(dir);
+        match info.location() {
+            Some(l) if in_kata(l.file()) => Some(format!("{}:{}", l.file(), l.line())),
+            _ => first_frame_in(&Backtrace::force_capture().to_string(), in_kata),
+        }
+    });
+
+    // A deadlock found by loom says only that every thread is blocked; the
+    // facade knows where each one is.
+    let blocked: Vec<String> = kata_sync::__check::blocked_threads()
+        .into_iter()
+        .map(|b| {
+            format!(
+                "{} is blocked in {} at {}:{}",
+                b.thread,
+                b.op,
+                b.location.file(),
+                b.location.line()
+            )
+        })
+        .collect();
+
+    write(
+        Object::new()
+            .str("event", "panic")
+            .str("message", &message)
+            .opt("location", location.as_deref())
+            .opt("learner", learner.as_deref())
+            .opt("thread", thread.as_deref())
+            .list("blocked", &blocked),
+    );
+}
+
+/// Finds the first `at FILE:LINE:COL` line of a rendered backtrace whose file
+/// passes `keep`, and returns `FILE:LINE`.
+fn first_frame_in(backtrace: &str, keep: impl Fn(&str) -> bool) -> Option<String> {
+    backtrace.lines().find_map(|line| {
+        let at = line.trim_start().strip_prefix("at ")?;
+        let mut parts = at.rsplitn(3, ':');
+        let _col = parts.next()?;
+        let line_no = parts.next()?;
+        let file = parts.next()?;
+        keep(file).then(|| format!("{file}:{line_no}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_the_first_frame_in_the_kata() {
+        let bt = "   0: std::panicking::begin_panic\n             at /rustc/abc/library/std/src/panicking.rs:10:5\n   1: q::Q::dequeue\n             at /k/src/lib.rs:40:13\n   2: q::Q::other\n             at /k/src/lib.rs:50:1\n";
+        assert_eq!(
+            first_frame_in(bt, |f| f.starts_with("/k/")),
+            Some("/k/src/lib.rs:40".to_owned())
+        );
+        assert_eq!(first_frame_in(bt, |f| f.starts_with("/nowhere/")), None);
+    }
+
+    #[test]
+    fn expect_panic_returns_the_message() {
+        let msg = expect_panic("the closure", || panic!("capacity 0"));
+        assert_eq!(msg, "capacity 0");
+    }
+}
