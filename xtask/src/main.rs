@@ -1,1 +1,78 @@
-fn main(){}
+//! `cargo xtask`: the project's commands. This file only parses and
+//! dispatches; each subcommand lives in its own module with a `run`.
+
+mod build;
+mod check;
+mod kata;
+mod mutants;
+mod package;
+mod paths;
+mod runner;
+mod scan;
+mod term;
+mod test_all;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Practice the classic concurrency interview problems, checked by hidden
+/// functional tests, stress tests and exhaustive loom models.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about, long_about = None)]
+#[command(after_help = EXIT_CODES)]
+struct Cli {
+    /// Print only the verdict.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print each test's own output and the build commands.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXIT_CODES: &str = "Exit codes:
+  0  every stage passed (or the command succeeded)
+  1  the code under test failed a stage
+  2  usage error: unknown kata, missing file, bad arguments
+  3  the kata is not started, or still has todo!() in it
+  4  the project itself is broken (the suite does not build, cargo failed)";
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a kata against its hidden suite: build, api, functional, stress,
+    /// facade scan and loom model, in that order, stopping at the first
+    /// failing stage.
+    #[command(after_help = EXIT_CODES)]
+    Check(check::Args),
+    /// Check every known-wrong implementation (mutant) and fail unless each
+    /// one is rejected by the stage its header names.
+    #[command(after_help = EXIT_CODES)]
+    Mutants(mutants::Args),
+    /// Run the project's whole test suite: cargo test, every reference
+    /// solution through its suite, every stub reported as not started, and
+    /// every mutant rejected.
+    Test(test_all::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = term::Out::new(cli.quiet, cli.verbose);
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args, &out),
+        Command::Mutants(args) => mutants::run(&args, &out),
+        Command::Test(args) => test_all::run(&args, &out),
+    };
+    ExitCode::from(code as u8)
+}
+
+/// The exit codes, documented in `--help`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    Ok = 0,
+    Failed = 1,
+    Usage = 2,
+    NotStarted = 3,
+    Internal = 4,
+}

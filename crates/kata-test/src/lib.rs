@@ -37,6 +37,7 @@ mod json;
 pub mod model;
 mod report;
 pub mod spawn;
+pub mod wait;
 
 use std::sync::Arc;
 
@@ -90,6 +91,28 @@ impl Drop for Check {
             report::finish(true);
         }
     }
+}
+
+/// Keeps the watchdog from calling a slow but live step a hang: while the
+/// returned guard lives, progress is reported every 100 ms. Use it only
+/// around work that cannot deadlock on the kata, such as trybuild compiling
+/// the API cases.
+pub fn busy() -> Busy {
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            stopped.recv_timeout(std::time::Duration::from_millis(100))
+        {
+            events::progress();
+        }
+    });
+    Busy { _stop: stop }
+}
+
+/// Returned by [`busy`]; stops the progress reports when dropped.
+#[must_use = "progress is reported only while the guard lives"]
+pub struct Busy {
+    _stop: std::sync::mpsc::Sender<()>,
 }
 
 /// How long the watchdog lets a test go without progress before it calls it a

@@ -10,15 +10,26 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// keeping each kata's model stage to a few seconds on two cores.
 pub const DEFAULT_PREEMPTIONS: usize = 3;
 
-/// Explores every interleaving of `f` (within the preemption bound).
+/// Explores every interleaving of `f` that needs at most
+/// [`DEFAULT_PREEMPTIONS`] preemptions.
 pub fn run<F>(f: F)
+where
+    F: Fn() + Sync + Send + 'static,
+{
+    run_with_preemptions(DEFAULT_PREEMPTIONS, f);
+}
+
+/// Like [`run`], with another default bound, for scenarios whose state space
+/// at the default would blow the time budget. Say why at the call site.
+/// `KATA_LOOM_PREEMPTIONS` still overrides it.
+pub fn run_with_preemptions<F>(default_bound: usize, f: F)
 where
     F: Fn() + Sync + Send + 'static,
 {
     let bound = std::env::var("KATA_LOOM_PREEMPTIONS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(DEFAULT_PREEMPTIONS);
+        .unwrap_or(default_bound);
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(bound);
     // Never `max_duration`: loom would stop early and call it a pass.

@@ -1,0 +1,82 @@
+//! Stage 4, model: every interleaving of small scenarios, under loom.
+//!
+//! Scenarios stay within loom's limit of 5 threads, the main one included.
+//! `kata_test::model::run` uses a preemption bound of 3 (override with
+//! `KATA_LOOM_PREEMPTIONS`); `cargo xtask check` builds this in release mode.
+//! In check builds every other `Condvar::wait` returns spuriously, starting
+//! with the first, so `if` in place of `while` is found on the first wait.
+#![cfg(loom)]
+
+use bounded_blocking_queue::BoundedBlockingQueue;
+use kata_sync::Arc;
+use kata_test::{Property, model, spawn};
+
+const HANDOFF: Property = Property {
+    name: "with capacity 1, a producer and a consumer hand over every item, in order, in every interleaving",
+    cause: "a wait that is not in a `while` loop (it woke spuriously and went on), or a notify that is missing so a waiter sleeps forever",
+    book: "while-not-if",
+};
+
+const TWO_SIDES: Property = Property {
+    name: "with two producers and two consumers on capacity 1, every call returns in every interleaving",
+    cause: "one condition variable shared by producers and consumers with notify_one: a consumer's wakeup can go to another consumer, and the producer is never woken. Use two condition variables, or notify_all",
+    book: "lost-wakeup",
+};
+
+fn assert_within_capacity<T>(q: &BoundedBlockingQueue<T>, capacity: usize, after: &str) {
+    let size = q.size();
+    assert!(
+        size <= capacity,
+        "size() is {size} after {after}, but the capacity is {capacity}: an enqueue went past the capacity"
+    );
+}
+
+#[test]
+fn producer_and_consumer_hand_over_every_item() {
+    let _check = kata_test::check(&HANDOFF);
+    model::run(|| {
+        let q = Arc::new(BoundedBlockingQueue::new(1));
+        let producer = {
+            let q = Arc::clone(&q);
+            spawn("producer", move || {
+                for i in 1..=2_u32 {
+                    q.enqueue(i);
+                    assert_within_capacity(&q, 1, "an enqueue");
+                }
+            })
+        };
+        let first = q.dequeue();
+        assert_within_capacity(&q, 1, "a dequeue");
+        let second = q.dequeue();
+        assert_eq!((first, second), (1, 2), "items came out wrong");
+        kata_test::join(producer);
+        assert_eq!(q.size(), 0, "size() once both items were dequeued");
+    });
+}
+
+#[test]
+fn two_producers_and_two_consumers_all_finish() {
+    let _check = kata_test::check(&TWO_SIDES);
+    // Four threads: at a bound of 3 this explores ~60,000 executions (5 s);
+    // at 2, ~5,600 (0.5 s), and the shared-condvar bug needs only one
+    // preemption to show.
+    model::run_with_preemptions(2, || {
+        let q = Arc::new(BoundedBlockingQueue::new(1));
+        let producers: Vec<_> = (1..=2_u32)
+            .map(|i| {
+                let q = Arc::clone(&q);
+                spawn(format!("producer-{i}"), move || q.enqueue(i))
+            })
+            .collect();
+        let consumer = {
+            let q = Arc::clone(&q);
+            spawn("consumer", move || q.dequeue())
+        };
+        let mine = q.dequeue();
+        let theirs = kata_test::join(consumer);
+        producers.into_iter().for_each(kata_test::join);
+        let mut got = [mine, theirs];
+        got.sort_unstable();
+        assert_eq!(got, [1, 2], "items were lost or duplicated");
+    });
+}

@@ -1,0 +1,705 @@
+//! `cargo xtask check <kata>`: run the hidden suite against a kata.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::build::{self, Flavor};
+use crate::kata::{self, Kata, Subject};
+use crate::runner::{self, Outcome, TestRun};
+use crate::term::Out;
+use crate::{Code, package, paths, scan};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The kata to check, e.g. `bounded-blocking-queue`.
+    pub kata: String,
+    /// Check the reference solution instead of your kata.
+    #[arg(long, conflicts_with = "impl_file")]
+    pub solution: bool,
+    /// Check this single Rust file in place of the kata. Nothing is written
+    /// to `katas/`.
+    #[arg(long = "impl", value_name = "FILE")]
+    pub impl_file: Option<PathBuf>,
+}
+
+/// The stages, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Facade,
+    Build,
+    Api,
+    Functional,
+    Stress,
+    Model,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Facade,
+        Stage::Build,
+        Stage::Api,
+        Stage::Functional,
+        Stage::Stress,
+        Stage::Model,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Facade => "facade",
+            Stage::Build => "build",
+            Stage::Api => "api",
+            Stage::Functional => "functional",
+            Stage::Stress => "stress",
+            Stage::Model => "model",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|st| st.name() == s)
+    }
+
+    /// The suite's test target for this stage, if it has one.
+    fn target(self) -> Option<&'static str> {
+        match self {
+            Stage::Api => Some("api"),
+            Stage::Functional => Some("functional"),
+            Stage::Stress => Some("stress"),
+            Stage::Model => Some("model"),
+            Stage::Facade | Stage::Build => None,
+        }
+    }
+
+    /// Parallel test processes: stress tests bring their own threads.
+    fn jobs(self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        match self {
+            Stage::Stress | Stage::Api => 1,
+            _ => cores,
+        }
+    }
+}
+
+/// One failing test (or scan finding, or compile error), ready to print.
+#[derive(Debug, Clone, Default)]
+pub struct Failure {
+    pub title: String,
+    pub property: Option<String>,
+    pub what: String,
+    pub at: Option<String>,
+    pub cause: Option<String>,
+    pub book: Option<String>,
+    pub output: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Status {
+    Pass(String),
+    Fail(Vec<Failure>),
+    Skip(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct StageResult {
+    pub stage: Stage,
+    pub status: Status,
+    pub took: Duration,
+}
+
+pub enum Verdict {
+    /// Every function is still `todo!()`.
+    NotStarted,
+    /// Some `todo!()` are left, at these places.
+    Unfinished(Vec<String>),
+    Ran(Vec<StageResult>),
+    /// The project itself is broken.
+    Internal(String),
+}
+
+pub fn run(args: &Args, out: &Out) -> Code {
+    let kata = match kata::find(&args.kata) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Code::Usage;
+        }
+    };
+    let subject = if args.solution {
+        Subject::solution(&kata)
+    } else if let Some(f) = &args.impl_file {
+        match Subject::file("impl", &kata, f) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Code::Usage;
+            }
+        }
+    } else {
+        Subject::kata(&kata)
+    };
+    out.status(&out.bold(&format!(
+        "Checking {} ({})",
+        kata.name,
+        paths::display(&subject.lib)
+    )));
+    let rerun = rerun_command(args);
+    let verdict = pipeline(&kata, &subject, false, out);
+    render(&kata, &subject, &verdict, &rerun, out)
+}
+
+fn rerun_command(args: &Args) -> String {
+    let mut s = format!("cargo xtask check {}", args.kata);
+    if args.solution {
+        s.push_str(" --solution");
+    }
+    if let Some(f) = &args.impl_file {
+        s.push_str(&format!(" --impl {}", f.display()));
+    }
+    s
+}
+
+/// Runs the stages. With `keep_going`, a failing stage does not stop the
+/// later ones (mutants use this to see which stage rejects them), except
+/// that nothing runs after a failed build, and the model stage never runs
+/// on code the facade scan rejected, since loom would hang on it.
+pub fn pipeline(kata: &Kata, subject: &Subject, keep_going: bool, out: &Out) -> Verdict {
+    let todos = scan::todos(&subject.sources);
+    if !todos.is_empty() {
+        let fns = scan::function_count(&subject.sources);
+        if todos.len() >= fns {
+            return Verdict::NotStarted;
+        }
+        return Verdict::Unfinished(
+            todos
+                .iter()
+                .map(|(f, l)| format!("{}:{l}", paths::display(f)))
+                .collect(),
+        );
+    }
+
+    let mut results: Vec<StageResult> = Vec::new();
+    let failed = |results: &[StageResult], st: Stage| {
+        results
+            .iter()
+            .any(|r| r.stage == st && matches!(r.status, Status::Fail(_)))
+    };
+    let stop = |results: &[StageResult]| {
+        !keep_going && results.iter().any(|r| matches!(r.status, Status::Fail(_)))
+    };
+
+    // Facade.
+    let t = Instant::now();
+    let findings = scan::scan(&subject.sources);
+    let status = if findings.is_empty() {
+        Status::Pass(format!(
+            "{} uses kata_sync for all synchronisation",
+            plural(subject.sources.len(), "file")
+        ))
+    } else {
+        Status::Fail(findings.iter().map(facade_failure).collect())
+    };
+    results.push(StageResult {
+        stage: Stage::Facade,
+        status,
+        took: t.elapsed(),
+    });
+    progress(out, results.last().expect("pushed"));
+    if stop(&results) {
+        return Verdict::Ran(results);
+    }
+
+    // Build the subject and the real-thread stages in one cargo call.
+    let pkg = match package::generate(kata, subject) {
+        Ok(p) => p,
+        Err(e) => return Verdict::Internal(e),
+    };
+    let t = Instant::now();
+    let thread_targets = ["api", "functional", "stress"];
+    let b = build::build(&pkg, Flavor::Threads, &thread_targets, out);
+    if let Some(e) = b.cargo_error {
+        return Verdict::Internal(format!("cargo could not build the check package:\n{e}"));
+    }
+    let (mine, theirs): (Vec<_>, Vec<_>) = b.errors.iter().partition(|d| {
+        d.file
+            .as_ref()
+            .is_some_and(|f| in_subject(&pkg.dir.join(f), subject))
+    });
+    let status = if mine.is_empty() {
+        Status::Pass(format!("compiled in {:.1}s", t.elapsed().as_secs_f64()))
+    } else {
+        Status::Fail(mine.iter().map(|d| compile_failure(d)).collect())
+    };
+    results.push(StageResult {
+        stage: Stage::Build,
+        status,
+        took: t.elapsed(),
+    });
+    progress(out, results.last().expect("pushed"));
+    if failed(&results, Stage::Build) {
+        return Verdict::Ran(results);
+    }
+
+    let env = vec![(
+        "CARGO_MANIFEST_DIR".to_owned(),
+        pkg.dir.display().to_string(),
+    ), (
+        "CARGO_TARGET_DIR".to_owned(),
+        paths::check_dir().join("threads").display().to_string(),
+    )];
+    for stage in [Stage::Api, Stage::Functional, Stage::Stress] {
+        if stop(&results) {
+            return Verdict::Ran(results);
+        }
+        let target = stage.target().expect("test stage");
+        let r = match b.executables.get(target) {
+            Some(exe) => run_stage(stage, exe, subject, &pkg.dir, &env, keep_going, out),
+            None if !theirs.is_empty() => StageResult {
+                stage,
+                status: Status::Fail(vec![suite_compile_failure(&theirs)]),
+                took: Duration::ZERO,
+            },
+            None => continue,
+        };
+        results.push(r);
+        progress(out, results.last().expect("pushed"));
+        if !theirs.is_empty() && stage == Stage::Api {
+            // The API matched trybuild's cases but the suite still does not
+            // compile against it: report once, at the API stage, and stop.
+            if !failed(&results, Stage::Api) {
+                results.push(StageResult {
+                    stage: Stage::Api,
+                    status: Status::Fail(vec![suite_compile_failure(&theirs)]),
+                    took: Duration::ZERO,
+                });
+            }
+            return Verdict::Ran(results);
+        }
+    }
+
+    // Model.
+    if stop(&results) {
+        return Verdict::Ran(results);
+    }
+    if failed(&results, Stage::Facade) {
+        results.push(StageResult {
+            stage: Stage::Model,
+            status: Status::Skip("loom would hang on primitives it cannot see (see facade)".into()),
+            took: Duration::ZERO,
+        });
+        return Verdict::Ran(results);
+    }
+    if !kata.solution_dir.join("tests/model.rs").is_file() {
+        return Verdict::Ran(results);
+    }
+    if !out.quiet && out.color() {
+        eprint!("{}", out.dim("  building the loom model (release mode)...\r"));
+    }
+    let t = Instant::now();
+    let lb = build::build(&pkg, Flavor::Loom, &["model"], out);
+    let r = match (lb.executables.get("model"), lb.cargo_error) {
+        (_, Some(e)) => return Verdict::Internal(format!("cargo could not build the loom model:\n{e}")),
+        (Some(exe), None) => {
+            let mut r = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, keep_going, out);
+            r.took = t.elapsed();
+            r
+        }
+        (None, None) => StageResult {
+            stage: Stage::Model,
+            status: Status::Fail(
+                lb.errors
+                    .iter()
+                    .map(|d| {
+                        let mut f = compile_failure(d);
+                        f.title = "does not compile under loom (--cfg loom)".into();
+                        f
+                    })
+                    .collect(),
+            ),
+            took: t.elapsed(),
+        },
+    };
+    results.push(r);
+    progress(out, results.last().expect("pushed"));
+    Verdict::Ran(results)
+}
+
+fn in_subject(file: &std::path::Path, subject: &Subject) -> bool {
+    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    file.starts_with(&subject.impl_dir)
+}
+
+fn run_stage(
+    stage: Stage,
+    exe: &std::path::Path,
+    subject: &Subject,
+    cwd: &std::path::Path,
+    env: &[(String, String)],
+    keep_going: bool,
+    out: &Out,
+) -> StageResult {
+    let t = Instant::now();
+    let tests = match runner::list(exe) {
+        Ok(t) => t,
+        Err(e) => {
+            return StageResult {
+                stage,
+                status: Status::Fail(vec![Failure {
+                    title: "the suite could not list its tests".into(),
+                    what: e,
+                    ..Failure::default()
+                }]),
+                took: t.elapsed(),
+            };
+        }
+    };
+    let opts = runner::Options {
+        impl_dir: &subject.impl_dir,
+        work_dir: paths::check_dir()
+            .join("runs")
+            .join(&subject.slug)
+            .join(stage.name()),
+        jobs: stage.jobs(),
+        hard_timeout: Duration::from_secs(match stage {
+            // trybuild's first build compiles the dependencies again.
+            Stage::Api => 900,
+            Stage::Model => 120,
+            _ => 30,
+        }),
+        // The learner wants the first failure fast; mutants want a verdict,
+        // and one failure is a verdict too.
+        fail_fast: true,
+        env: env.to_vec(),
+        cwd,
+    };
+    let _ = keep_going;
+    let runs = runner::run(exe, &tests, &opts);
+    if out.verbose {
+        for r in &runs {
+            eprintln!("--- {} {} ({:?})\n{}", stage.name(), r.name, r.outcome, r.output);
+        }
+    }
+    let failures: Vec<Failure> = runs
+        .iter()
+        .filter(|r| !r.passed())
+        .map(|r| test_failure(stage, r, subject))
+        .collect();
+    let status = if failures.is_empty() {
+        let executions: u64 = runs
+            .iter()
+            .flat_map(|r| r.events("note"))
+            .filter(|n| n["key"] == "loom_executions")
+            .filter_map(|n| n["value"].as_u64())
+            .sum();
+        let mut s = plural(runs.len(), "test");
+        if executions > 0 {
+            s.push_str(&format!(", {executions} interleavings explored"));
+        }
+        if runs.len() < tests.len() {
+            s.push_str(&format!(" ({} not run)", tests.len() - runs.len()));
+        }
+        Status::Pass(s)
+    } else {
+        Status::Fail(failures)
+    };
+    StageResult {
+        stage,
+        status,
+        took: t.elapsed(),
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn facade_failure(f: &scan::Finding) -> Failure {
+    Failure {
+        title: format!("`{}` is not from kata_sync", f.path),
+        property: Some("kata code takes every synchronisation primitive from kata_sync".into()),
+        what: format!(
+            "loom, which runs the model stage, cannot see `{}`: a thread blocked on it would hang the model checker",
+            f.path
+        ),
+        at: Some(format!("{}:{}:{}", paths::display(&f.file), f.line, f.column)),
+        cause: Some(format!("use {} instead", f.instead)),
+        book: Some("facade".into()),
+        output: String::new(),
+    }
+}
+
+fn compile_failure(d: &build::Diagnostic) -> Failure {
+    Failure {
+        title: format!("error: {}", d.message),
+        what: d.rendered.trim_end().to_owned(),
+        at: d.at.as_deref().map(|a| paths::display(std::path::Path::new(a))),
+        ..Failure::default()
+    }
+}
+
+fn suite_compile_failure(errors: &[&build::Diagnostic]) -> Failure {
+    let first = errors.first().map(|d| d.message.clone()).unwrap_or_default();
+    Failure {
+        title: "the hidden suite does not compile against this API".into(),
+        property: Some("the public API matches the kata's statement".into()),
+        what: format!(
+            "{first}\n(the suite calls the API exactly as the kata's statement gives it; compare your signatures with the stub's)"
+        ),
+        cause: Some("a signature, a bound or a type differs from the stub".into()),
+        book: Some("api".into()),
+        ..Failure::default()
+    }
+}
+
+/// Turns a failed test into the learner's report.
+fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
+    let start = run.events("start").next();
+    let s = |v: Option<&serde_json::Value>, k: &str| {
+        v.and_then(|v| v[k].as_str()).map(str::to_owned)
+    };
+    let mut f = Failure {
+        title: run.name.clone(),
+        property: s(start, "property"),
+        cause: s(start, "cause"),
+        book: s(start, "book"),
+        output: run.output.clone(),
+        ..Failure::default()
+    };
+    let in_kata = |loc: &str| loc.starts_with(&*subject.impl_dir.to_string_lossy());
+    let panic = run
+        .events("panic")
+        .find(|p| p["learner"].is_string())
+        .or_else(|| run.events("panic").next());
+    f.at = panic
+        .and_then(|p| p["learner"].as_str())
+        .map(str::to_owned)
+        .or_else(|| {
+            run.records.iter().find_map(|r| {
+                r["blocked"].as_array().and_then(|b| {
+                    b.iter()
+                        .filter_map(|e| e.as_str())
+                        .find_map(|e| e.rsplit(" at ").next().filter(|l| in_kata(l)).map(str::to_owned))
+                })
+            })
+        })
+        .map(|a| paths::display(std::path::Path::new(&a)));
+    match &run.outcome {
+        Outcome::Stalled => {
+            let report = run
+                .events("stall")
+                .next()
+                .and_then(|r| r["report"].as_str())
+                .unwrap_or_default();
+            f.what = report.to_owned();
+            if f.at.is_none() {
+                f.at = first_kata_location(report, subject);
+            }
+        }
+        Outcome::TimedOut => {
+            f.what = "the test neither finished nor reported a hang, and was killed: a thread may be spinning in a way even the watchdog could not report".into();
+        }
+        Outcome::NoVerdict(why) => f.what = why.clone(),
+        Outcome::Failed | Outcome::Passed => {
+            let msg = panic
+                .and_then(|p| p["message"].as_str())
+                .unwrap_or("the test failed without a panic message")
+                .to_owned();
+            let blocked: Vec<String> = panic
+                .and_then(|p| p["blocked"].as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|b| b.as_str())
+                .map(|b| format!("  {b}"))
+                .collect();
+            let (what, cause, book) = classify(stage, &msg);
+            f.what = what;
+            if !blocked.is_empty() {
+                f.what.push_str("\nwhere each thread was:\n");
+                f.what.push_str(&blocked.join("\n"));
+            }
+            if let Some(c) = cause {
+                f.cause = Some(match f.cause.take() {
+                    Some(prop) => format!("{c}\n{prop}"),
+                    None => c.to_owned(),
+                });
+            }
+            if let Some(b) = book {
+                f.book = Some(b.to_owned());
+            }
+        }
+    }
+    f
+}
+
+fn first_kata_location(text: &str, subject: &Subject) -> Option<String> {
+    let dir = subject.impl_dir.to_string_lossy();
+    text.split_whitespace()
+        .map(|w| w.trim_end_matches(')'))
+        .find(|w| w.starts_with(&*dir))
+        .map(|a| paths::display(std::path::Path::new(a)))
+}
+
+/// Loom's own failure messages, translated. Returns (what happened, extra
+/// likely cause, book topic).
+fn classify(stage: Stage, msg: &str) -> (String, Option<&'static str>, Option<&'static str>) {
+    if stage == Stage::Model && msg.starts_with("deadlock;") {
+        return (
+            "loom found an interleaving in which every thread is blocked and none can wake the others".into(),
+            Some("a lost wakeup (a notify that is missing, goes to the wrong waiter, or comes before the wait) or locks taken in a cycle"),
+            Some("deadlock"),
+        );
+    }
+    if msg.contains("Causality violation") || msg.contains("data race") {
+        return (
+            format!("loom found a data race: {}", first_line(msg)),
+            Some("two threads touch the same data and nothing orders them: a Relaxed flag, or a read outside the lock"),
+            Some("data-race"),
+        );
+    }
+    if msg.contains("Model exceeded maximum number of branches") {
+        return (
+            "in some interleaving a thread spins without end: loom gave up after too many steps".into(),
+            Some("a busy-wait whose condition only another thread can change, while that thread cannot run or never does"),
+            Some("spin"),
+        );
+    }
+    if msg.starts_with("not yet implemented") || msg.starts_with("not implemented") {
+        return (format!("reached {msg}"), Some("finish the function"), None);
+    }
+    (msg.to_owned(), None, None)
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+fn progress(out: &Out, r: &StageResult) {
+    if out.quiet {
+        return;
+    }
+    let name = format!("{:<10}", r.stage.name());
+    let took = out.dim(&format!("{:.1}s", r.took.as_secs_f64()));
+    let line = match &r.status {
+        Status::Pass(s) => format!("  {} {name} {s} {took}", out.green("ok  ")),
+        Status::Fail(f) => format!("  {} {name} {} {took}", out.red("FAIL"), plural(f.len(), "failure")),
+        Status::Skip(s) => format!("  {} {name} {s}", out.yellow("skip")),
+    };
+    if out.color() {
+        // Clear the "building..." line left on the terminal.
+        eprint!("\r\x1b[2K");
+    }
+    println!("{line}");
+}
+
+/// Resolves a book topic key through `book/topics.toml`.
+pub fn book_link(topic: &str) -> String {
+    let path = paths::root().join("book/topics.toml");
+    let page = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("topics")?.get(topic)?.as_str().map(str::to_owned));
+    match page {
+        Some(p) => format!("book/src/{p}"),
+        None => format!("book topic `{topic}`"),
+    }
+}
+
+fn render(kata: &Kata, subject: &Subject, verdict: &Verdict, rerun: &str, out: &Out) -> Code {
+    match verdict {
+        Verdict::NotStarted => {
+            println!(
+                "{} {} is not started: every function is still todo!().",
+                out.yellow("not started:"),
+                kata.name
+            );
+            println!(
+                "  open {} and follow the // TODO: comments, then run `{rerun}`.",
+                paths::display(&subject.lib)
+            );
+            Code::NotStarted
+        }
+        Verdict::Unfinished(places) => {
+            println!(
+                "{} {} still has todo!() at:",
+                out.yellow("unfinished:"),
+                kata.name
+            );
+            for p in places {
+                println!("  {p}");
+            }
+            println!("  fill them in, then run `{rerun}`.");
+            Code::NotStarted
+        }
+        Verdict::Internal(e) => {
+            eprintln!("{} {e}", out.red("error:"));
+            Code::Internal
+        }
+        Verdict::Ran(results) => {
+            let failing = results.iter().find_map(|r| match &r.status {
+                Status::Fail(f) => Some((r.stage, f)),
+                _ => None,
+            });
+            match failing {
+                None => {
+                    let total: Duration = results.iter().map(|r| r.took).sum();
+                    println!(
+                        "{} {} passes every stage ({:.1}s).",
+                        out.green("PASS"),
+                        kata.name,
+                        total.as_secs_f64()
+                    );
+                    Code::Ok
+                }
+                Some((stage, failures)) => {
+                    println!();
+                    for f in failures.iter().take(3) {
+                        print_failure(stage, f, out);
+                    }
+                    if failures.len() > 3 {
+                        println!("  ... and {} more like it\n", failures.len() - 3);
+                    }
+                    println!(
+                        "{} {} fails the {} stage.  re-run: {}",
+                        out.red("FAIL"),
+                        kata.name,
+                        stage.name(),
+                        out.bold(rerun)
+                    );
+                    Code::Failed
+                }
+            }
+        }
+    }
+}
+
+fn print_failure(stage: Stage, f: &Failure, out: &Out) {
+    println!("{} {}", out.red(&format!("[{}]", stage.name())), out.bold(&f.title));
+    let field = |label: &str, text: &str| {
+        let mut lines = text.lines();
+        if let Some(first) = lines.next() {
+            println!("  {:<9} {first}", out.dim(label));
+            for l in lines {
+                println!("  {:<9} {l}", "");
+            }
+        }
+    };
+    if let Some(p) = &f.property {
+        field("property", p);
+    }
+    field("what", &f.what);
+    if let Some(a) = &f.at {
+        field("where", a);
+    }
+    if let Some(c) = &f.cause {
+        field("cause", c);
+    }
+    if let Some(b) = &f.book {
+        field("read", &book_link(b));
+    }
+    if out.verbose && !f.output.is_empty() {
+        field("output", &f.output);
+    }
+    println!();
+}

@@ -1,0 +1,155 @@
+//! `cargo xtask mutants`: prove each suite's power.
+//!
+//! Every file in `solutions/<kata>/mutants/` is a complete, known-wrong
+//! implementation whose header names its bug and the stage that must reject
+//! it:
+//!
+//! ```text
+//! //! mutant: missing-notify-in-dequeue
+//! //! stage: model
+//! //! bug: `dequeue` never notifies `not_full`, ...
+//! ```
+//!
+//! The mutant passes the catalogue only if that stage fails. All stages run
+//! (as far as they can), so the table also shows which others caught it.
+
+use std::path::{Path, PathBuf};
+
+use crate::Code;
+use crate::check::{self, Stage, Status, Verdict};
+use crate::kata::{self, Kata, Subject};
+use crate::term::Out;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Only this kata's mutants.
+    pub kata: Option<String>,
+}
+
+pub struct Mutant {
+    pub file: PathBuf,
+    pub name: String,
+    pub stage: Stage,
+    pub bug: String,
+}
+
+/// Reads a mutant's header.
+pub fn parse(file: &Path) -> Result<Mutant, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let field = |key: &str| {
+        text.lines()
+            .take_while(|l| l.starts_with("//!"))
+            .find_map(|l| l.strip_prefix(&format!("//! {key}:")))
+            .map(|v| v.trim().to_owned())
+    };
+    let name = field("mutant").ok_or_else(|| format!("{}: no `//! mutant:` header", file.display()))?;
+    let stage_name = field("stage").ok_or_else(|| format!("{}: no `//! stage:` header", file.display()))?;
+    let stage = Stage::parse(&stage_name).ok_or_else(|| {
+        format!("{}: unknown stage `{stage_name}`", file.display())
+    })?;
+    let bug = field("bug").ok_or_else(|| format!("{}: no `//! bug:` header", file.display()))?;
+    Ok(Mutant {
+        file: file.to_path_buf(),
+        name,
+        stage,
+        bug,
+    })
+}
+
+pub fn mutants_of(kata: &Kata) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(kata.mutants_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Checks every mutant; returns (rejected as promised, total).
+pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
+    let quiet = Out::new(true, out.verbose);
+    let mut ok = 0;
+    let mut total = 0;
+    for kata in katas {
+        for file in mutants_of(kata) {
+            total += 1;
+            let m = match parse(&file) {
+                Ok(m) => m,
+                Err(e) => {
+                    println!("  {} {e}", out.red("FAIL"));
+                    continue;
+                }
+            };
+            let subject = match Subject::file("mutant", kata, &m.file) {
+                Ok(s) => s,
+                Err(e) => {
+                    println!("  {} {e}", out.red("FAIL"));
+                    continue;
+                }
+            };
+            let verdict = check::pipeline(kata, &subject, true, &quiet);
+            let (rejected_by, note) = match &verdict {
+                Verdict::Ran(results) => (
+                    results
+                        .iter()
+                        .filter(|r| matches!(r.status, Status::Fail(_)))
+                        .map(|r| r.stage)
+                        .collect::<Vec<_>>(),
+                    String::new(),
+                ),
+                Verdict::NotStarted | Verdict::Unfinished(_) => {
+                    (Vec::new(), "it still has todo!()".to_owned())
+                }
+                Verdict::Internal(e) => (Vec::new(), e.clone()),
+            };
+            let good = rejected_by.contains(&m.stage);
+            if good {
+                ok += 1;
+            }
+            let others: Vec<&str> = rejected_by
+                .iter()
+                .filter(|s| **s != m.stage)
+                .map(|s| s.name())
+                .collect();
+            let tag = if good { out.green("ok  ") } else { out.red("FAIL") };
+            println!(
+                "  {tag} {}/{} must be rejected by {}: {}{}",
+                kata.name,
+                m.name,
+                m.stage.name(),
+                if good { "rejected" } else { "NOT rejected" },
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also by {})", others.join(", "))
+                }
+            );
+            if !note.is_empty() {
+                println!("       {note}");
+            }
+            if !good && !out.quiet {
+                println!("       bug: {}", m.bug);
+            }
+        }
+    }
+    (ok, total)
+}
+
+pub fn run(args: &Args, out: &Out) -> Code {
+    let katas = match &args.kata {
+        Some(name) => match kata::find(name) {
+            Ok(k) => vec![k],
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Code::Usage;
+            }
+        },
+        None => kata::all(),
+    };
+    let (ok, total) = check_all(&katas, out);
+    println!("mutants: {ok} passed, {} failed", total - ok);
+    if ok == total { Code::Ok } else { Code::Failed }
+}

@@ -1,0 +1,91 @@
+//! `cargo xtask test`: everything CI runs, in one command.
+
+use std::time::Instant;
+
+use crate::Code;
+use crate::check::{self, Verdict};
+use crate::kata::{self, Subject};
+use crate::term::Out;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Skip the mutant catalogue (the slowest part).
+    #[arg(long)]
+    pub no_mutants: bool,
+}
+
+pub fn run(args: &Args, out: &Out) -> Code {
+    let start = Instant::now();
+    let mut passed = 0;
+    let mut failed = 0;
+    let mut tally = |ok: bool, what: &str| {
+        if ok {
+            passed += 1;
+            println!("  {} {what}", out.green("ok  "));
+        } else {
+            failed += 1;
+            println!("  {} {what}", out.red("FAIL"));
+        }
+    };
+
+    println!("{}", out.bold("== cargo test --workspace"));
+    let status = crate::paths::cargo()
+        .args(["test", "--workspace", "--quiet"])
+        .current_dir(crate::paths::root())
+        .status();
+    tally(
+        status.map(|s| s.success()).unwrap_or(false),
+        "cargo test --workspace",
+    );
+
+    let katas = kata::all();
+    let quiet = Out::new(true, out.verbose);
+    println!("{}", out.bold("== reference solutions pass, stubs are not started"));
+    for k in &katas {
+        let sol = check::pipeline(k, &Subject::solution(k), false, &quiet);
+        let sol_ok = passes(&sol);
+        tally(sol_ok, &format!("{}: solution passes every stage", k.name));
+        if !sol_ok {
+            // Show why, the way a learner would see it.
+            let _ = check::run(
+                &check::Args {
+                    kata: k.name.clone(),
+                    solution: true,
+                    impl_file: None,
+                },
+                out,
+            );
+        }
+        let stub = check::pipeline(k, &Subject::kata(k), false, &quiet);
+        tally(
+            matches!(stub, Verdict::NotStarted),
+            &format!("{}: stub is reported as not started", k.name),
+        );
+    }
+
+    if !args.no_mutants {
+        println!("{}", out.bold("== every mutant is rejected by its stage"));
+        let (ok, total) = crate::mutants::check_all(&katas, out);
+        for _ in 0..ok {
+            tally(true, "mutant");
+        }
+        for _ in ok..total {
+            tally(false, "mutant");
+        }
+    }
+
+    println!(
+        "xtask test: {passed} passed, {failed} failed ({:.0}s)",
+        start.elapsed().as_secs_f64()
+    );
+    if failed == 0 { Code::Ok } else { Code::Failed }
+}
+
+fn passes(v: &Verdict) -> bool {
+    match v {
+        Verdict::Ran(results) => results
+            .iter()
+            .all(|r| !matches!(r.status, check::Status::Fail(_))),
+        _ => false,
+    }
+}
