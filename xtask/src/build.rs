@@ -112,7 +112,10 @@ pub fn build(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out) -> Build 
         };
         match msg["reason"].as_str() {
             Some("compiler-artifact") => {
-                let kinds = msg["target"]["kind"].as_array().cloned().unwrap_or_default();
+                let kinds = msg["target"]["kind"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 if kinds.iter().any(|k| k == "test")
                     && let (Some(name), Some(exe)) =
                         (msg["target"]["name"].as_str(), msg["executable"].as_str())

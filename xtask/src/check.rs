@@ -238,20 +238,23 @@ pub fn pipeline(kata: &Kata, subject: &Subject, keep_going: bool, out: &Out) -> 
         return Verdict::Ran(results);
     }
 
-    let env = vec![(
-        "CARGO_MANIFEST_DIR".to_owned(),
-        pkg.dir.display().to_string(),
-    ), (
-        "CARGO_TARGET_DIR".to_owned(),
-        paths::check_dir().join("threads").display().to_string(),
-    )];
+    let env = vec![
+        (
+            "CARGO_MANIFEST_DIR".to_owned(),
+            pkg.dir.display().to_string(),
+        ),
+        (
+            "CARGO_TARGET_DIR".to_owned(),
+            paths::check_dir().join("threads").display().to_string(),
+        ),
+    ];
     for stage in [Stage::Api, Stage::Functional, Stage::Stress] {
         if stop(&results) {
             return Verdict::Ran(results);
         }
         let target = stage.target().expect("test stage");
         let r = match b.executables.get(target) {
-            Some(exe) => run_stage(stage, exe, subject, &pkg.dir, &env, keep_going, out),
+            Some(exe) => run_stage(stage, exe, subject, &pkg.dir, &env, out),
             None if !theirs.is_empty() => StageResult {
                 stage,
                 status: Status::Fail(vec![suite_compile_failure(&theirs)]),
@@ -291,14 +294,19 @@ pub fn pipeline(kata: &Kata, subject: &Subject, keep_going: bool, out: &Out) -> 
         return Verdict::Ran(results);
     }
     if !out.quiet && out.color() {
-        eprint!("{}", out.dim("  building the loom model (release mode)...\r"));
+        eprint!(
+            "{}",
+            out.dim("  building the loom model (release mode)...\r")
+        );
     }
     let t = Instant::now();
     let lb = build::build(&pkg, Flavor::Loom, &["model"], out);
     let r = match (lb.executables.get("model"), lb.cargo_error) {
-        (_, Some(e)) => return Verdict::Internal(format!("cargo could not build the loom model:\n{e}")),
+        (_, Some(e)) => {
+            return Verdict::Internal(format!("cargo could not build the loom model:\n{e}"));
+        }
         (Some(exe), None) => {
-            let mut r = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, keep_going, out);
+            let mut r = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, out);
             r.took = t.elapsed();
             r
         }
@@ -333,7 +341,6 @@ fn run_stage(
     subject: &Subject,
     cwd: &std::path::Path,
     env: &[(String, String)],
-    keep_going: bool,
     out: &Out,
 ) -> StageResult {
     let t = Instant::now();
@@ -370,11 +377,16 @@ fn run_stage(
         env: env.to_vec(),
         cwd,
     };
-    let _ = keep_going;
     let runs = runner::run(exe, &tests, &opts);
     if out.verbose {
         for r in &runs {
-            eprintln!("--- {} {} ({:?})\n{}", stage.name(), r.name, r.outcome, r.output);
+            eprintln!(
+                "--- {} {} ({:?})\n{}",
+                stage.name(),
+                r.name,
+                r.outcome,
+                r.output
+            );
         }
     }
     let failures: Vec<Failure> = runs
@@ -423,7 +435,12 @@ fn facade_failure(f: &scan::Finding) -> Failure {
             "loom, which runs the model stage, cannot see `{}`: a thread blocked on it would hang the model checker",
             f.path
         ),
-        at: Some(format!("{}:{}:{}", paths::display(&f.file), f.line, f.column)),
+        at: Some(format!(
+            "{}:{}:{}",
+            paths::display(&f.file),
+            f.line,
+            f.column
+        )),
         cause: Some(format!("use {} instead", f.instead)),
         book: Some("facade".into()),
         output: String::new(),
@@ -434,13 +451,19 @@ fn compile_failure(d: &build::Diagnostic) -> Failure {
     Failure {
         title: format!("error: {}", d.message),
         what: d.rendered.trim_end().to_owned(),
-        at: d.at.as_deref().map(|a| paths::display(std::path::Path::new(a))),
+        at: d
+            .at
+            .as_deref()
+            .map(|a| paths::display(std::path::Path::new(a))),
         ..Failure::default()
     }
 }
 
 fn suite_compile_failure(errors: &[&build::Diagnostic]) -> Failure {
-    let first = errors.first().map(|d| d.message.clone()).unwrap_or_default();
+    let first = errors
+        .first()
+        .map(|d| d.message.clone())
+        .unwrap_or_default();
     Failure {
         title: "the hidden suite does not compile against this API".into(),
         property: Some("the public API matches the kata's statement".into()),
@@ -456,9 +479,8 @@ fn suite_compile_failure(errors: &[&build::Diagnostic]) -> Failure {
 /// Turns a failed test into the learner's report.
 fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
     let start = run.events("start").next();
-    let s = |v: Option<&serde_json::Value>, k: &str| {
-        v.and_then(|v| v[k].as_str()).map(str::to_owned)
-    };
+    let s =
+        |v: Option<&serde_json::Value>, k: &str| v.and_then(|v| v[k].as_str()).map(str::to_owned);
     let mut f = Failure {
         title: run.name.clone(),
         property: s(start, "property"),
@@ -478,9 +500,12 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
         .or_else(|| {
             run.records.iter().find_map(|r| {
                 r["blocked"].as_array().and_then(|b| {
-                    b.iter()
-                        .filter_map(|e| e.as_str())
-                        .find_map(|e| e.rsplit(" at ").next().filter(|l| in_kata(l)).map(str::to_owned))
+                    b.iter().filter_map(|e| e.as_str()).find_map(|e| {
+                        e.rsplit(" at ")
+                            .next()
+                            .filter(|l| in_kata(l))
+                            .map(str::to_owned)
+                    })
                 })
             })
         })
@@ -492,10 +517,14 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
                 .next()
                 .and_then(|r| r["report"].as_str())
                 .unwrap_or_default();
-            f.what = report.to_owned();
+            f.what = report.replace(&format!("{}/", paths::root().display()), "");
             if f.at.is_none() {
                 f.at = first_kata_location(report, subject);
             }
+            f.cause = Some(match f.cause.take() {
+                Some(c) => format!("{STALL_CAUSE}\n{c}"),
+                None => STALL_CAUSE.to_owned(),
+            });
         }
         Outcome::TimedOut => {
             f.what = "the test neither finished nor reported a hang, and was killed: a thread may be spinning in a way even the watchdog could not report".into();
@@ -511,7 +540,12 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
                 .into_iter()
                 .flatten()
                 .filter_map(|b| b.as_str())
-                .map(|b| format!("  {b}"))
+                .map(|b| {
+                    format!(
+                        "  {}",
+                        b.replace(&format!("{}/", paths::root().display()), "")
+                    )
+                })
                 .collect();
             let (what, cause, book) = classify(stage, &msg);
             f.what = what;
@@ -532,6 +566,8 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
     }
     f
 }
+
+const STALL_CAUSE: &str = "threads wait for a wakeup that never comes: a notify that is missing, or that wakes the wrong kind of waiter (a lost wakeup), or locks taken in a cycle";
 
 fn first_kata_location(text: &str, subject: &Subject) -> Option<String> {
     let dir = subject.impl_dir.to_string_lossy();
@@ -554,14 +590,19 @@ fn classify(stage: Stage, msg: &str) -> (String, Option<&'static str>, Option<&'
     if msg.contains("Causality violation") || msg.contains("data race") {
         return (
             format!("loom found a data race: {}", first_line(msg)),
-            Some("two threads touch the same data and nothing orders them: a Relaxed flag, or a read outside the lock"),
+            Some(
+                "two threads touch the same data and nothing orders them: a Relaxed flag, or a read outside the lock",
+            ),
             Some("data-race"),
         );
     }
     if msg.contains("Model exceeded maximum number of branches") {
         return (
-            "in some interleaving a thread spins without end: loom gave up after too many steps".into(),
-            Some("a busy-wait whose condition only another thread can change, while that thread cannot run or never does"),
+            "in some interleaving a thread spins without end: loom gave up after too many steps"
+                .into(),
+            Some(
+                "a busy-wait whose condition only another thread can change, while that thread cannot run or never does",
+            ),
             Some("spin"),
         );
     }
@@ -583,7 +624,11 @@ fn progress(out: &Out, r: &StageResult) {
     let took = out.dim(&format!("{:.1}s", r.took.as_secs_f64()));
     let line = match &r.status {
         Status::Pass(s) => format!("  {} {name} {s} {took}", out.green("ok  ")),
-        Status::Fail(f) => format!("  {} {name} {} {took}", out.red("FAIL"), plural(f.len(), "failure")),
+        Status::Fail(f) => format!(
+            "  {} {name} {} {took}",
+            out.red("FAIL"),
+            plural(f.len(), "failure")
+        ),
         Status::Skip(s) => format!("  {} {name} {s}", out.yellow("skip")),
     };
     if out.color() {
@@ -675,7 +720,11 @@ fn render(kata: &Kata, subject: &Subject, verdict: &Verdict, rerun: &str, out: &
 }
 
 fn print_failure(stage: Stage, f: &Failure, out: &Out) {
-    println!("{} {}", out.red(&format!("[{}]", stage.name())), out.bold(&f.title));
+    println!(
+        "{} {}",
+        out.red(&format!("[{}]", stage.name())),
+        out.bold(&f.title)
+    );
     let field = |label: &str, text: &str| {
         let mut lines = text.lines();
         if let Some(first) = lines.next() {

@@ -14,12 +14,6 @@ pub struct Kata {
 }
 
 impl Kata {
-    pub fn stub_lib(&self) -> PathBuf {
-        self.stub_dir.join("src/lib.rs")
-    }
-    pub fn solution_lib(&self) -> PathBuf {
-        self.solution_dir.join("src/lib.rs")
-    }
     pub fn mutants_dir(&self) -> PathBuf {
         self.solution_dir.join("mutants")
     }
@@ -79,8 +73,6 @@ fn load(name: &str) -> Result<Kata, String> {
 /// What a check runs the suite against.
 #[derive(Clone, Debug)]
 pub struct Subject {
-    /// Short label: `kata`, `solution`, `impl`, `mutant`.
-    pub kind: &'static str,
     /// The library root file.
     pub lib: PathBuf,
     /// Files and folders whose frames count as "the learner's line".
@@ -93,17 +85,16 @@ pub struct Subject {
 
 impl Subject {
     pub fn kata(k: &Kata) -> Self {
-        Self::crate_src("kata", &k.stub_dir, format!("kata-{}", k.name))
+        Self::crate_src(&k.stub_dir, format!("kata-{}", k.name))
     }
 
     pub fn solution(k: &Kata) -> Self {
-        Self::crate_src("solution", &k.solution_dir, format!("solution-{}", k.name))
+        Self::crate_src(&k.solution_dir, format!("solution-{}", k.name))
     }
 
-    fn crate_src(kind: &'static str, dir: &Path, slug: String) -> Self {
+    fn crate_src(dir: &Path, slug: String) -> Self {
         let src = dir.join("src");
         Subject {
-            kind,
             lib: src.join("lib.rs"),
             sources: rust_files(&src),
             impl_dir: src,
@@ -124,7 +115,6 @@ impl Subject {
             .unwrap_or_default();
         let slug = format!("{kind}-{}-{stem}-{:08x}", k.name, short_hash(&file));
         Ok(Subject {
-            kind,
             lib: file.clone(),
             impl_dir: file.clone(),
             sources: vec![file],

@@ -42,11 +42,12 @@ pub fn parse(file: &Path) -> Result<Mutant, String> {
             .find_map(|l| l.strip_prefix(&format!("//! {key}:")))
             .map(|v| v.trim().to_owned())
     };
-    let name = field("mutant").ok_or_else(|| format!("{}: no `//! mutant:` header", file.display()))?;
-    let stage_name = field("stage").ok_or_else(|| format!("{}: no `//! stage:` header", file.display()))?;
-    let stage = Stage::parse(&stage_name).ok_or_else(|| {
-        format!("{}: unknown stage `{stage_name}`", file.display())
-    })?;
+    let name =
+        field("mutant").ok_or_else(|| format!("{}: no `//! mutant:` header", file.display()))?;
+    let stage_name =
+        field("stage").ok_or_else(|| format!("{}: no `//! stage:` header", file.display()))?;
+    let stage = Stage::parse(&stage_name)
+        .ok_or_else(|| format!("{}: unknown stage `{stage_name}`", file.display()))?;
     let bug = field("bug").ok_or_else(|| format!("{}: no `//! bug:` header", file.display()))?;
     Ok(Mutant {
         file: file.to_path_buf(),
@@ -114,7 +115,11 @@ pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
                 .filter(|s| **s != m.stage)
                 .map(|s| s.name())
                 .collect();
-            let tag = if good { out.green("ok  ") } else { out.red("FAIL") };
+            let tag = if good {
+                out.green("ok  ")
+            } else {
+                out.red("FAIL")
+            };
             println!(
                 "  {tag} {}/{} must be rejected by {}: {}{}",
                 kata.name,

@@ -119,7 +119,10 @@ fn manifest_text(kata: &Kata, subject: &Subject) -> Result<String, String> {
     lib.insert("doctest".into(), false.into());
     doc.insert("lib".into(), lib.into());
 
-    doc.insert("dependencies".into(), resolve(sol.get("dependencies"))?.into());
+    doc.insert(
+        "dependencies".into(),
+        resolve(sol.get("dependencies"))?.into(),
+    );
     doc.insert(
         "dev-dependencies".into(),
         resolve(sol.get("dev-dependencies"))?.into(),

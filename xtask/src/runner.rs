@@ -37,7 +37,6 @@ pub struct TestRun {
     pub records: Vec<Value>,
     /// The test's stdout and stderr, interleaved.
     pub output: String,
-    pub duration: Duration,
 }
 
 impl TestRun {
@@ -130,7 +129,6 @@ fn run_one(exe: &Path, index: usize, name: &str, opts: &Options<'_>) -> TestRun 
     let report = opts.work_dir.join(format!("{index}.jsonl"));
     let output = opts.work_dir.join(format!("{index}.out"));
     let nonce = nonce();
-    let start = Instant::now();
     let spawned = std::fs::File::create(&output).and_then(|out| {
         let err = out.try_clone()?;
         Command::new(exe)
@@ -153,11 +151,9 @@ fn run_one(exe: &Path, index: usize, name: &str, opts: &Options<'_>) -> TestRun 
                 outcome: Outcome::NoVerdict(format!("could not start: {e}")),
                 records: Vec::new(),
                 output: String::new(),
-                duration: start.elapsed(),
             };
         }
     };
-    let duration = start.elapsed();
     let records: Vec<Value> = std::fs::read_to_string(&report)
         .unwrap_or_default()
         .lines()
@@ -178,7 +174,6 @@ fn run_one(exe: &Path, index: usize, name: &str, opts: &Options<'_>) -> TestRun 
         outcome,
         records,
         output,
-        duration,
     }
 }
 
@@ -186,7 +181,10 @@ fn describe(status: ExitStatus, started: bool) -> String {
     use std::os::unix::process::ExitStatusExt;
     let how = match (status.code(), status.signal()) {
         (_, Some(sig)) => format!("was killed by signal {sig}{}", signal_name(sig)),
-        (Some(0), _) => "exited with status 0 before the test finished (a call to std::process::exit?)".to_owned(),
+        (Some(0), _) => {
+            "exited with status 0 before the test finished (a call to std::process::exit?)"
+                .to_owned()
+        }
         (Some(c), _) => format!("exited with status {c} before the test finished"),
         _ => "ended".to_owned(),
     };

@@ -25,7 +25,8 @@ pub struct Finding {
     pub instead: &'static str,
 }
 
-const CHANNEL: &str = "a queue built from kata_sync::Mutex and kata_sync::Condvar (loom cannot see channels)";
+const CHANNEL: &str =
+    "a queue built from kata_sync::Mutex and kata_sync::Condvar (loom cannot see channels)";
 const ONCE: &str = "kata_sync::Mutex (std's one-time initialisers block where loom cannot see)";
 
 /// Path prefixes loom cannot see, and what to use instead. `core::` paths are
@@ -57,7 +58,10 @@ const RULES: &[(&str, &str)] = &[
     ("crossbeam_channel", CHANNEL),
     ("crossbeam", "kata_sync primitives"),
     ("crossbeam_utils", "kata_sync primitives"),
-    ("tokio", "kata_sync primitives (the katas are about threads)"),
+    (
+        "tokio",
+        "kata_sync primitives (the katas are about threads)",
+    ),
 ];
 
 /// Scans `files`. A file that does not parse yields no finding: the build
@@ -86,7 +90,8 @@ pub fn scan_source(file: &Path, text: &str) -> Vec<Finding> {
     };
     v.visit_file(&ast);
     v.findings.sort_by_key(|f| (f.line, f.column));
-    v.findings.dedup_by(|a, b| a.line == b.line && a.path == b.path);
+    v.findings
+        .dedup_by(|a, b| a.line == b.line && a.path == b.path);
     v.findings
 }
 
@@ -262,7 +267,7 @@ impl Scanner {
         let mut run: Vec<String> = Vec::new();
         let mut span = Span::call_site();
         let mut colons = 0;
-        let mut flush = |s: &mut Self, run: &mut Vec<String>, span: Span| {
+        let flush = |s: &mut Self, run: &mut Vec<String>, span: Span| {
             if run.len() > 1 {
                 s.check(std::mem::take(run), span, true);
             }
@@ -349,7 +354,11 @@ mod tests {
         let found: Vec<String> = paths(src).into_iter().map(|(_, p)| p).collect();
         assert_eq!(
             found,
-            ["std::thread::sleep", "std::sync::Condvar", "std::hint::spin_loop"]
+            [
+                "std::thread::sleep",
+                "std::sync::Condvar",
+                "std::hint::spin_loop"
+            ]
         );
     }
 
@@ -382,7 +391,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xtask-todo-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("lib.rs");
-        std::fs::write(&file, "fn a() { todo!() }\n// todo!()\nfn b() { unimplemented!(\"x\") }\n").unwrap();
+        std::fs::write(
+            &file,
+            "fn a() { todo!() }\n// todo!()\nfn b() { unimplemented!(\"x\") }\n",
+        )
+        .unwrap();
         let lines: Vec<usize> = todos(&[file]).into_iter().map(|(_, l)| l).collect();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(lines, [1, 3]);

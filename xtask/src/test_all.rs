@@ -40,7 +40,10 @@ pub fn run(args: &Args, out: &Out) -> Code {
 
     let katas = kata::all();
     let quiet = Out::new(true, out.verbose);
-    println!("{}", out.bold("== reference solutions pass, stubs are not started"));
+    println!(
+        "{}",
+        out.bold("== reference solutions pass, stubs are not started")
+    );
     for k in &katas {
         let sol = check::pipeline(k, &Subject::solution(k), false, &quiet);
         let sol_ok = passes(&sol);

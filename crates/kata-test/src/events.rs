@@ -14,9 +14,14 @@ use std::time::{Duration, Instant};
 
 use crate::{Property, report};
 
-/// Bumped on every event; the watchdog's measure of progress. It is global so
-/// that the loom runner can count executions as progress too.
+/// Bumped whenever a call into the kata returns (and by [`progress`]); the
+/// watchdog's measure of progress. Plain events do not count: a monitor
+/// thread that keeps logging while every worker is stuck is not progress.
+/// It is global so that the loom runner can count executions too.
 static PROGRESS: AtomicU64 = AtomicU64::new(0);
+
+/// Orders the events in a report.
+static SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// Tells the watchdog that the test is still moving.
 pub fn progress() -> u64 {
@@ -149,9 +154,10 @@ impl Worker {
         }
     }
 
-    /// Records an event.
+    /// Records an event. Events are not progress; calls that return are.
     pub fn event(&self, what: impl fmt::Display) {
-        let seq = progress();
+        // Relaxed: only orders lines in the report.
+        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
         let mut state = lock(&self.slot.state);
         if state.recent.len() == RECENT {
             state.recent.pop_front();
@@ -174,6 +180,7 @@ impl Drop for CallGuard<'_> {
             return;
         }
         let call = call.unwrap_or_default();
+        progress();
         match self.result.take() {
             Some(r) => self.worker.event(format!("{call} returned {r}")),
             None => self.worker.event(format!("{call} returned")),

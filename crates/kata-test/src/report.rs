@@ -118,7 +118,9 @@ fn payload_message(payload: &(dyn std::any::Any + Send)) -> String {
 fn record_panic(info: &PanicHookInfo<'_>) {
     let Some(ch) = channel() else { return };
     let message = payload_message(info.payload());
-    let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+    let location = info
+        .location()
+        .map(|l| format!("{}:{}", l.file(), l.line()));
     let thread = std::thread::current().name().map(str::to_owned);
 
     // The kata's own line: the panic's location if it is in the kata,

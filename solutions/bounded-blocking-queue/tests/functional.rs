@@ -86,7 +86,11 @@ fn size_counts_the_items_in_the_queue(
             }
         }
     }
-    assert_eq!(q.size(), expected, "size() after {ops:?} with capacity {capacity}");
+    assert_eq!(
+        q.size(),
+        expected,
+        "size() after {ops:?} with capacity {capacity}"
+    );
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -163,13 +167,21 @@ fn enqueue_blocks_while_full_and_resumes_after_a_dequeue(#[case] capacity: usize
         returned.try_recv().is_err(),
         "enqueue returned while the queue was full (capacity {capacity})"
     );
-    assert_eq!(q.size(), capacity, "size() of a full queue with a producer waiting");
+    assert_eq!(
+        q.size(),
+        capacity,
+        "size() of a full queue with a producer waiting"
+    );
     assert_eq!(q.dequeue(), 0, "dequeue returned items out of order");
     returned
         .recv_timeout(kata_test::stall_timeout())
         .expect("enqueue did not return after a dequeue made room: a missing notify?");
     kata_test::join(producer);
-    assert_eq!(q.size(), capacity, "size() after the waiting producer got in");
+    assert_eq!(
+        q.size(),
+        capacity,
+        "size() after the waiting producer got in"
+    );
     let rest: Vec<usize> = (0..capacity).map(|_| q.dequeue()).collect();
     assert_eq!(
         rest,

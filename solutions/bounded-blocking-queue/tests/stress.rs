@@ -48,18 +48,19 @@ fn producers_and_consumers_lose_nothing(
         let (q, done, log) = (Arc::clone(&q), Arc::clone(&done), Arc::clone(check.log()));
         spawn("size-monitor", move || {
             let w = log.worker("size-monitor");
-            let mut max_seen = 0;
+            let mut last = None;
             while !done.load(Ordering::SeqCst) {
                 let size = q.size();
-                max_seen = max_seen.max(size);
                 assert!(
                     size <= capacity,
                     "size() returned {size} but the capacity is {capacity}: an enqueue went past the capacity"
                 );
-                w.event(format_args!("size() = {size}"));
+                if last != Some(size) {
+                    w.event(format_args!("size() = {size}"));
+                    last = Some(size);
+                }
                 kata_sync::thread::yield_now();
             }
-            max_seen
         })
     };
 
@@ -128,7 +129,10 @@ fn producers_and_consumers_lose_nothing(
     for (c, items) in received.iter().enumerate() {
         let mut last = vec![None; producers];
         for &(p, seq) in items {
-            assert!(p < producers, "consumer-{c} received an item no producer sent: ({p}, {seq})");
+            assert!(
+                p < producers,
+                "consumer-{c} received an item no producer sent: ({p}, {seq})"
+            );
             if let Some(prev) = last[p] {
                 assert!(
                     seq > prev,
@@ -144,7 +148,10 @@ fn producers_and_consumers_lose_nothing(
         .flat_map(|p| (0..ITEMS_PER_PRODUCER).map(move |s| (p, s)))
         .collect();
     if all != expected {
-        let missing = expected.iter().filter(|i| all.binary_search(i).is_err()).count();
+        let missing = expected
+            .iter()
+            .filter(|i| all.binary_search(i).is_err())
+            .count();
         let extra = all.len() as isize - (expected.len() as isize - missing as isize);
         panic!(
             "items were lost or duplicated: {} sent, {} received, {missing} never received, {extra} received more than once",
