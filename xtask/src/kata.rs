@@ -149,3 +149,32 @@ fn short_hash(p: &Path) -> u32 {
     }
     h
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Guards the layout: every kata has a stub that marks what to fill in,
+    /// and `katas/` holds nothing but what the learner edits.
+    #[test]
+    fn every_kata_has_a_stub_with_todos_and_no_spoilers() {
+        for k in all() {
+            let lib = k.stub_dir.join("src/lib.rs");
+            let text = std::fs::read_to_string(&lib)
+                .unwrap_or_else(|e| panic!("{}: {e}: add the stub", lib.display()));
+            assert!(
+                text.contains("// TODO:"),
+                "{}: a stub must mark each place to edit with `// TODO:`",
+                lib.display()
+            );
+            for entry in std::fs::read_dir(&k.stub_dir).unwrap().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                assert!(
+                    name == "Cargo.toml" || name == "src",
+                    "{}: `{name}` does not belong in katas/ (hidden tests and mutants live under solutions/)",
+                    k.stub_dir.display()
+                );
+            }
+        }
+    }
+}

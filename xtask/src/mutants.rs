@@ -158,3 +158,37 @@ pub fn run(args: &Args, out: &Out) -> Code {
     println!("mutants: {ok} passed, {} failed", total - ok);
     if ok == total { Code::Ok } else { Code::Failed }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mutant_header_names_a_bug_and_a_stage() {
+        let katas = kata::all();
+        assert!(!katas.is_empty(), "no katas found under solutions/");
+        for k in &katas {
+            let files = mutants_of(k);
+            assert!(
+                !files.is_empty(),
+                "{} has no mutants: a suite that rejects nothing wrong proves nothing",
+                k.name
+            );
+            for f in files {
+                let m = parse(&f).unwrap_or_else(|e| panic!("{e}"));
+                assert!(!m.bug.is_empty(), "{}: empty `bug:`", f.display());
+            }
+        }
+    }
+
+    #[test]
+    fn parse_rejects_an_unknown_stage() {
+        let dir = std::env::temp_dir().join(format!("xtask-mutant-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("m.rs");
+        std::fs::write(&file, "//! mutant: m\n//! stage: vibes\n//! bug: b\n").unwrap();
+        let err = parse(&file).err().unwrap_or_default();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(err.contains("unknown stage `vibes`"), "{err}");
+    }
+}

@@ -356,7 +356,7 @@ mod tests {
             found,
             [
                 "std::thread::sleep",
-                "std::sync::Condvar",
+                "std::sync::Condvar::new",
                 "std::hint::spin_loop"
             ]
         );
