@@ -32,9 +32,11 @@
 //! tests and nothing is written.
 
 mod events;
+pub mod jitter;
 mod json;
 #[cfg(loom)]
 pub mod model;
+pub mod record;
 mod report;
 pub mod spawn;
 pub mod wait;
