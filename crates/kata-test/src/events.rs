@@ -35,7 +35,10 @@ const RECENT: usize = 6;
 #[derive(Default)]
 pub struct EventLog {
     workers: Mutex<Vec<Arc<Slot>>>,
+    context: Mutex<Vec<Context>>,
 }
+
+type Context = Box<dyn Fn() -> String + Send + Sync>;
 
 struct Slot {
     name: String,
@@ -77,12 +80,25 @@ impl EventLog {
         Worker { slot }
     }
 
+    /// Adds a section to every stall report: `describe` is called when the
+    /// watchdog fires and should say what the suite knows, e.g. "fork 2 is
+    /// held by philosopher 1; philosopher 2 waits for it". It must not block
+    /// on the kata's state.
+    pub fn add_context(&self, describe: impl Fn() -> String + Send + Sync + 'static) {
+        lock(&self.context).push(Box::new(describe));
+    }
+
     /// Renders what every worker was doing, and where the facade saw threads
     /// blocked, for a stall report.
     pub fn render(&self) -> String {
         let workers = lock(&self.workers).clone();
         let blocked = kata_sync::__check::blocked_threads();
         let mut out = String::new();
+        for describe in lock(&self.context).iter() {
+            let text = describe();
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
         let pending: Vec<_> = workers
             .iter()
             .filter_map(|w| lock(&w.state).current.clone().map(|c| (w.name.clone(), c)))
