@@ -1,0 +1,83 @@
+//! mutant: unsorted-append-binary-search
+//! stage: functional
+//! bug: each key's versions are appended in arrival order and then binary-searched as if sorted, which gives wrong answers as soon as a writer arrives out of timestamp order.
+
+// The kata's API is exactly `new`; no `Default` is asked for.
+#![allow(clippy::new_without_default)]
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use kata_sync::{Arc, Mutex, RwLock};
+
+/// One key's versions, behind that key's own lock.
+type Entry<V> = Mutex<Vec<(u64, V)>>;
+
+/// A concurrent map from keys to values versioned by timestamp.
+pub struct TimeMap<K, V> {
+    table: RwLock<HashMap<K, Arc<Entry<V>>>>,
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
+    /// Creates an empty map.
+    pub fn new() -> Self {
+        Self {
+            table: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The entry for `key`, created if missing. The `Arc` lets the caller
+    /// use the entry after the table lock is released.
+    fn entry(&self, key: K) -> Arc<Entry<V>> {
+        if let Some(entry) = self.table.read().get(&key) {
+            return Arc::clone(entry);
+        }
+        // Another thread may have created the entry between our read and
+        // this write: `or_insert_with` re-checks under the write lock, so two
+        // first writers share one entry and neither's version is lost.
+        let mut table = self.table.write();
+        Arc::clone(
+            table
+                .entry(key)
+                .or_insert_with(|| Arc::new(Mutex::new(Vec::new()))),
+        )
+    }
+
+    /// Stores `value` for `key` at `timestamp`, overwriting an equal timestamp.
+    pub fn set(&self, key: K, value: V, timestamp: u64) {
+        let entry = self.entry(key);
+        let mut versions = entry.lock();
+        match versions.binary_search_by_key(&timestamp, |(t, _)| *t) {
+            Ok(i) => versions[i].1 = value,
+            // Appends, as if timestamps always arrived in increasing order.
+            Err(_) => versions.push((timestamp, value)),
+        }
+    }
+
+    /// The value for `key` with the largest timestamp `<= timestamp`.
+    pub fn get(&self, key: &K, timestamp: u64) -> Option<V> {
+        // A read must not create an entry, so it looks up without `entry`.
+        let entry = Arc::clone(self.table.read().get(key)?);
+        let versions = entry.lock();
+        let i = versions.partition_point(|(t, _)| *t <= timestamp);
+        i.checked_sub(1).map(|i| versions[i].1.clone())
+    }
+
+    /// Atomically with respect to every other operation on `key`: calls `f`
+    /// with what `get(&key, timestamp)` would return, and stores its result
+    /// at `timestamp`. Operations on other keys do not wait for `f`.
+    pub fn update(&self, key: K, timestamp: u64, f: impl FnOnce(Option<&V>) -> V) {
+        let entry = self.entry(key);
+        // The per-key lock is held across the read, `f` and the write: let
+        // go in between and a concurrent update's result would be lost.
+        // The table lock is not held here, so other keys are unaffected.
+        let mut versions = entry.lock();
+        let i = versions.partition_point(|(t, _)| *t <= timestamp);
+        let current = i.checked_sub(1).map(|i| &versions[i].1);
+        let next = f(current);
+        match versions.binary_search_by_key(&timestamp, |(t, _)| *t) {
+            Ok(i) => versions[i].1 = next,
+            Err(_) => versions.push((timestamp, next)),
+        }
+    }
+}
