@@ -143,7 +143,27 @@ pub fn run(args: &Args, out: &Out) -> Code {
     )));
     let rerun = rerun_command(args);
     let verdict = pipeline(&kata, &subject, false, out);
+    if !args.solution && args.impl_file.is_none() {
+        record_progress(&kata.name, &verdict);
+    }
     render(&kata, &subject, &verdict, &rerun, out)
+}
+
+/// Remembers the kata's status for `cargo xtask list`.
+fn record_progress(kata: &str, verdict: &Verdict) {
+    let status = match verdict {
+        Verdict::NotStarted => "not started".to_owned(),
+        Verdict::Unfinished(_) => "unfinished".to_owned(),
+        Verdict::Internal(_) => return,
+        Verdict::Ran(results) => results
+            .iter()
+            .find(|r| matches!(r.status, Status::Fail(_)))
+            .map_or_else(
+                || "passed".to_owned(),
+                |r| format!("failing at {}", r.stage.name()),
+            ),
+    };
+    crate::progress::update(kata, |s| s.status = Some(status));
 }
 
 fn rerun_command(args: &Args) -> String {

@@ -19,8 +19,12 @@ impl Kata {
     }
 }
 
-/// Every kata, by name. A kata is a folder of `solutions/` with a manifest.
+/// Every kata, in the order `katas.toml` recommends; any kata it does not
+/// list follows, by name (the metadata guard test reports those).
 pub fn all() -> Vec<Kata> {
+    let order: Vec<String> = crate::meta::load()
+        .map(|m| m.into_iter().map(|m| m.name).collect())
+        .unwrap_or_default();
     let mut katas: Vec<Kata> = std::fs::read_dir(crate::paths::solutions())
         .into_iter()
         .flatten()
@@ -28,7 +32,15 @@ pub fn all() -> Vec<Kata> {
         .filter(|e| e.path().join("Cargo.toml").is_file())
         .filter_map(|e| load(&e.file_name().to_string_lossy()).ok())
         .collect();
-    katas.sort_by(|a, b| a.name.cmp(&b.name));
+    katas.sort_by_key(|k| {
+        (
+            order
+                .iter()
+                .position(|n| n == &k.name)
+                .unwrap_or(usize::MAX),
+            k.name.clone(),
+        )
+    });
     katas
 }
 

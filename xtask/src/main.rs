@@ -3,10 +3,15 @@
 
 mod build;
 mod check;
+mod hint;
 mod kata;
+mod list;
+mod meta;
 mod mutants;
 mod package;
 mod paths;
+mod progress;
+mod reset;
 mod runner;
 mod scan;
 mod term;
@@ -46,6 +51,15 @@ enum Command {
     /// failing stage.
     #[command(after_help = EXIT_CODES)]
     Check(check::Args),
+    /// List every kata in the recommended order, with its difficulty, your
+    /// status and its book chapter, and overall progress.
+    List(list::Args),
+    /// Show the next hint for a kata: first the concept, then a nudge, then a
+    /// sketch. Each run shows one more.
+    Hint(hint::Args),
+    /// Restore a kata's stub. Your files are first copied to
+    /// .kata-progress/backups/, and the copies' paths are printed.
+    Reset(reset::Args),
     /// Check every known-wrong implementation (mutant) and fail unless each
     /// one is rejected by the stage its header names.
     #[command(after_help = EXIT_CODES)]
@@ -61,6 +75,9 @@ fn main() -> ExitCode {
     let out = term::Out::new(cli.quiet, cli.verbose);
     let code = match cli.command {
         Command::Check(args) => check::run(&args, &out),
+        Command::List(args) => list::run(&args, &out),
+        Command::Hint(args) => hint::run(&args, &out),
+        Command::Reset(args) => reset::run(&args, &out),
         Command::Mutants(args) => mutants::run(&args, &out),
         Command::Test(args) => test_all::run(&args, &out),
     };

@@ -38,6 +38,16 @@ pub fn run(args: &Args, out: &Out) -> Code {
         "cargo test --workspace",
     );
 
+    println!("{}", out.bold("== katas.toml matches the folders"));
+    let problems = crate::meta::problems();
+    for p in &problems {
+        println!("       {p}");
+    }
+    tally(
+        problems.is_empty(),
+        "katas.toml: every kata listed, with hints",
+    );
+
     let katas = kata::all();
     let quiet = Out::new(true, out.verbose);
     println!(

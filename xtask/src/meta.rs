@@ -1,0 +1,133 @@
+//! The kata metadata in `katas.toml`: order, difficulty, book chapter,
+//! benchmark family and graded hints, all in one versioned file.
+
+use std::path::PathBuf;
+
+use crate::paths;
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub name: String,
+    pub difficulty: String,
+    pub chapter: String,
+    pub bench: String,
+    pub hints: Vec<String>,
+}
+
+/// The benchmark families `cargo xtask compare` knows.
+pub const BENCHES: [&str; 4] = ["queue", "cache", "time-map", "none"];
+
+pub fn file() -> PathBuf {
+    paths::root().join("katas.toml")
+}
+
+/// Every kata's metadata, in the recommended order.
+pub fn load() -> Result<Vec<Meta>, String> {
+    let path = file();
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc: toml::Table = text
+        .parse()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let list = doc
+        .get("kata")
+        .and_then(|k| k.as_array())
+        .ok_or_else(|| format!("{}: no [[kata]] entries", path.display()))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let s = |key: &str| {
+                k.get(key)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("{}: kata #{} has no `{key}`", path.display(), i + 1))
+            };
+            let hints = k
+                .get("hints")
+                .and_then(|h| h.as_array())
+                .map(|h| {
+                    h.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Ok(Meta {
+                name: s("name")?,
+                difficulty: s("difficulty")?,
+                chapter: s("chapter")?,
+                bench: s("bench")?,
+                hints,
+            })
+        })
+        .collect()
+}
+
+/// What is out of line between `katas.toml` and the folders, each with its fix.
+pub fn problems() -> Vec<String> {
+    let metas = match load() {
+        Ok(m) => m,
+        Err(e) => return vec![e],
+    };
+    let mut out = Vec::new();
+    let listed: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
+    for dir in [paths::solutions(), paths::katas()] {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().join("Cargo.toml").is_file() && !listed.contains(&name.as_str()) {
+                out.push(format!(
+                    "{}/{name} is not in katas.toml: add a [[kata]] entry with its difficulty, chapter, bench and hints",
+                    paths::display(&dir)
+                ));
+            }
+        }
+    }
+    for m in &metas {
+        for (dir, what) in [(paths::katas(), "stub"), (paths::solutions(), "solution")] {
+            if !dir.join(&m.name).join("Cargo.toml").is_file() {
+                out.push(format!(
+                    "katas.toml lists `{}` but {}/{} has no {what}: add it or remove the entry",
+                    m.name,
+                    paths::display(&dir),
+                    m.name
+                ));
+            }
+        }
+        if m.hints.is_empty() {
+            out.push(format!(
+                "katas.toml: `{}` has no hints: add at least a concept, a nudge and a sketch",
+                m.name
+            ));
+        }
+        if !BENCHES.contains(&m.bench.as_str()) {
+            out.push(format!(
+                "katas.toml: `{}` has bench `{}`: use one of {}",
+                m.name,
+                m.bench,
+                BENCHES.join(", ")
+            ));
+        }
+        if !["easy", "medium", "hard"].contains(&m.difficulty.as_str()) {
+            out.push(format!(
+                "katas.toml: `{}` has difficulty `{}`: use easy, medium or hard",
+                m.name, m.difficulty
+            ));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for m in &metas {
+        if !seen.insert(&m.name) {
+            out.push(format!("katas.toml lists `{}` twice: remove one", m.name));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The repository guard: katas.toml and the folders agree, and every
+    /// kata has hints.
+    #[test]
+    fn katas_toml_matches_the_folders() {
+        let problems = super::problems();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
