@@ -136,17 +136,28 @@ pub fn run(args: &Args, out: &Out) -> Code {
     } else {
         Subject::kata(&kata)
     };
+    let learner = !args.solution && args.impl_file.is_none();
+    check_subject(&kata, &subject, &rerun_command(args), learner, out)
+}
+
+/// Checks the learner's own kata, as `cargo xtask check <kata>` does, and
+/// remembers the verdict for `list` (`watch` uses this).
+pub fn check_learner(kata: &Kata, out: &Out) -> Code {
+    let rerun = format!("cargo xtask check {}", kata.name);
+    check_subject(kata, &Subject::kata(kata), &rerun, true, out)
+}
+
+fn check_subject(kata: &Kata, subject: &Subject, rerun: &str, learner: bool, out: &Out) -> Code {
     out.status(&out.bold(&format!(
         "Checking {} ({})",
         kata.name,
         paths::display(&subject.lib)
     )));
-    let rerun = rerun_command(args);
-    let verdict = pipeline(&kata, &subject, false, out);
-    if !args.solution && args.impl_file.is_none() {
+    let verdict = pipeline(kata, subject, false, out);
+    if learner {
         record_progress(&kata.name, &verdict);
     }
-    render(&kata, &subject, &verdict, &rerun, out)
+    render(kata, subject, &verdict, rerun, out)
 }
 
 /// Remembers the kata's status for `cargo xtask list`.

@@ -10,13 +10,17 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &Out) -> Code {
-    let k = match kata::find(&args.kata) {
-        Ok(k) => k,
+    match kata::find(&args.kata) {
+        Ok(k) => show(&k, out),
         Err(e) => {
             eprintln!("error: {e}");
-            return Code::Usage;
+            Code::Usage
         }
-    };
+    }
+}
+
+/// Prints the next hint for `k` and remembers that it was shown.
+pub fn show(k: &kata::Kata, out: &Out) -> Code {
     let Some(m) = meta::load()
         .ok()
         .and_then(|ms| ms.into_iter().find(|m| m.name == k.name))

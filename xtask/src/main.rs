@@ -1,8 +1,11 @@
 //! `cargo xtask`: the project's commands. This file only parses and
 //! dispatches; each subcommand lives in its own module with a `run`.
 
+mod bench;
 mod build;
 mod check;
+mod compare;
+mod figures;
 mod hint;
 mod kata;
 mod list;
@@ -16,6 +19,7 @@ mod runner;
 mod scan;
 mod term;
 mod test_all;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -57,9 +61,21 @@ enum Command {
     /// Show the next hint for a kata: first the concept, then a nudge, then a
     /// sketch. Each run shows one more.
     Hint(hint::Args),
+    /// Re-check a kata each time you save one of its files, and move on to
+    /// the next kata once it passes. Type h, c, n or q (then Enter) for a
+    /// hint, a check now, the next kata, or quit.
+    Watch(watch::Args),
     /// Restore a kata's stub. Your files are first copied to
     /// .kata-progress/backups/, and the copies' paths are printed.
     Reset(reset::Args),
+    /// Show your answer beside the reference solution, then run the same
+    /// benchmark on both and on what you would use in production, as ratios.
+    /// Asks first if your kata has not passed yet.
+    Compare(compare::Args),
+    /// Measure the figures the book quotes (criterion benchmarks of the
+    /// reference solutions, their alternatives and the primitives) and write
+    /// them to book/src/generated/figures/.
+    Figures(figures::Args),
     /// Check every known-wrong implementation (mutant) and fail unless each
     /// one is rejected by the stage its header names.
     #[command(after_help = EXIT_CODES)]
@@ -77,7 +93,10 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, &out),
         Command::List(args) => list::run(&args, &out),
         Command::Hint(args) => hint::run(&args, &out),
+        Command::Watch(args) => watch::run(&args, &out),
         Command::Reset(args) => reset::run(&args, &out),
+        Command::Compare(args) => compare::run(&args, &out),
+        Command::Figures(args) => figures::run(&args, &out),
         Command::Mutants(args) => mutants::run(&args, &out),
         Command::Test(args) => test_all::run(&args, &out),
     };

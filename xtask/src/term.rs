@@ -19,6 +19,16 @@ impl Out {
         }
     }
 
+    /// Plain output whatever the terminal, for tests.
+    #[cfg(test)]
+    pub fn plain() -> Self {
+        Out {
+            quiet: false,
+            verbose: false,
+            color: false,
+        }
+    }
+
     pub fn color(&self) -> bool {
         self.color
     }

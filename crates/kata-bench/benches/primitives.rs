@@ -1,0 +1,272 @@
+//! What each primitive costs: the figures the book's "Choosing a primitive"
+//! table quotes (`cargo xtask figures` writes them there).
+//!
+//!     cargo bench -p kata-bench --bench primitives
+//!
+//! - `uncontended`: one thread, lock + increment + unlock (or one atomic
+//!   read-modify-write): the fast path every lock is built around.
+//! - `contended`: two threads each increment one shared counter; time per
+//!   increment.
+//! - `handoff`: a round trip between two threads (ping, then pong): what it
+//!   costs to wake a sleeping thread and be woken back.
+//! - `spawn`: starting and joining a thread.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use kata_bench::cores;
+
+/// A test-and-test-and-set spin lock, the simplest correct one.
+struct SpinLock {
+    /// false: free, true: held.
+    held: AtomicBool,
+    value: std::cell::UnsafeCell<u64>,
+}
+
+// SAFETY: `value` is only touched between a successful acquire of `held` and
+// the release that frees it, so at most one thread accesses it at a time.
+unsafe impl Sync for SpinLock {}
+
+impl SpinLock {
+    fn new() -> Self {
+        SpinLock {
+            held: AtomicBool::new(false),
+            value: std::cell::UnsafeCell::new(0),
+        }
+    }
+
+    fn increment(&self) {
+        // Acquire: pairs with the Release below, so the previous holder's
+        // write to `value` is visible to us.
+        while self
+            .held
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            // Relaxed: only a hint that the lock looks free; the CAS decides.
+            while self.held.load(Ordering::Relaxed) {
+                std::hint::spin_loop();
+            }
+        }
+        // SAFETY: we hold the lock (see the `Sync` impl).
+        unsafe { *self.value.get() += 1 };
+        // Release: publishes our write to the next Acquire above.
+        self.held.store(false, Ordering::Release);
+    }
+}
+
+const CONTENDED_OPS: u64 = 100_000;
+
+/// Two threads, `CONTENDED_OPS` increments each; returns the wall time.
+fn two_threads(op: impl Fn() + Send + Sync + 'static) -> Duration {
+    let op = Arc::new(op);
+    let barrier = Arc::new(std::sync::Barrier::new(3));
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let (op, barrier) = (Arc::clone(&op), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                barrier.wait();
+                for _ in 0..CONTENDED_OPS {
+                    op();
+                }
+            })
+        })
+        .collect();
+    barrier.wait();
+    let start = Instant::now();
+    handles.into_iter().for_each(|h| h.join().unwrap());
+    start.elapsed()
+}
+
+fn uncontended(c: &mut Criterion) {
+    let mut g = c.benchmark_group("uncontended");
+    g.throughput(Throughput::Elements(1));
+    let m = std::sync::Mutex::new(0_u64);
+    g.bench_function("std Mutex", |b| {
+        b.iter(|| *black_box(&m).lock().unwrap() += 1)
+    });
+    let m = parking_lot::Mutex::new(0_u64);
+    g.bench_function("parking_lot Mutex", |b| {
+        b.iter(|| *black_box(&m).lock() += 1)
+    });
+    let s = SpinLock::new();
+    g.bench_function("spin lock", |b| b.iter(|| black_box(&s).increment()));
+    let rw = std::sync::RwLock::new(0_u64);
+    g.bench_function("std RwLock read", |b| {
+        b.iter(|| *black_box(&rw).read().unwrap())
+    });
+    let rw = parking_lot::RwLock::new(0_u64);
+    g.bench_function("parking_lot RwLock read", |b| {
+        b.iter(|| *black_box(&rw).read())
+    });
+    let a = AtomicU64::new(0);
+    g.bench_function("AtomicU64 fetch_add Relaxed", |b| {
+        b.iter(|| black_box(&a).fetch_add(1, Ordering::Relaxed))
+    });
+    g.bench_function("AtomicU64 fetch_add SeqCst", |b| {
+        b.iter(|| black_box(&a).fetch_add(1, Ordering::SeqCst))
+    });
+    g.bench_function("AtomicU64 load Acquire", |b| {
+        b.iter(|| black_box(&a).load(Ordering::Acquire))
+    });
+    g.finish();
+}
+
+fn contended(c: &mut Criterion) {
+    let mut g = c.benchmark_group("contended");
+    g.throughput(Throughput::Elements(2 * CONTENDED_OPS));
+    let mut run = |name: &str, make: &dyn Fn() -> Box<dyn Fn() + Send + Sync>| {
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| (0..iters).map(|_| two_threads(make())).sum())
+        });
+    };
+    run("std Mutex", &|| {
+        let m = Arc::new(std::sync::Mutex::new(0_u64));
+        Box::new(move || *m.lock().unwrap() += 1)
+    });
+    run("parking_lot Mutex", &|| {
+        let m = Arc::new(parking_lot::Mutex::new(0_u64));
+        Box::new(move || *m.lock() += 1)
+    });
+    run("spin lock", &|| {
+        let s = Arc::new(SpinLock::new());
+        Box::new(move || s.increment())
+    });
+    run("AtomicU64 fetch_add Relaxed", &|| {
+        let a = Arc::new(AtomicU64::new(0));
+        Box::new(move || {
+            a.fetch_add(1, Ordering::Relaxed);
+        })
+    });
+    g.finish();
+}
+
+const ROUND_TRIPS: u64 = 2_000;
+
+fn handoff(c: &mut Criterion) {
+    let mut g = c.benchmark_group("handoff");
+    g.throughput(Throughput::Elements(ROUND_TRIPS));
+    g.bench_function("Mutex + Condvar (parking_lot)", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| ping_pong_condvar()).sum())
+    });
+    g.bench_function("crossbeam-channel", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    let (to, from_main) = crossbeam_channel::bounded::<u64>(1);
+                    let (back, from_peer) = crossbeam_channel::bounded::<u64>(1);
+                    ping_pong(
+                        move |x| to.send(x).unwrap(),
+                        move || from_peer.recv().unwrap(),
+                        move || from_main.recv().unwrap(),
+                        move |x| back.send(x).unwrap(),
+                    )
+                })
+                .sum()
+        })
+    });
+    g.bench_function("std mpsc", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    let (to, from_main) = std::sync::mpsc::sync_channel::<u64>(1);
+                    let (back, from_peer) = std::sync::mpsc::sync_channel::<u64>(1);
+                    ping_pong(
+                        move |x| to.send(x).unwrap(),
+                        move || from_peer.recv().unwrap(),
+                        move || from_main.recv().unwrap(),
+                        move |x| back.send(x).unwrap(),
+                    )
+                })
+                .sum()
+        })
+    });
+    g.finish();
+}
+
+/// `ROUND_TRIPS` round trips: main sends, the peer receives and answers.
+fn ping_pong(
+    send: impl Fn(u64),
+    recv: impl Fn() -> u64,
+    peer_recv: impl Fn() -> u64 + Send + 'static,
+    peer_send: impl Fn(u64) + Send + 'static,
+) -> Duration {
+    let peer = std::thread::spawn(move || {
+        for _ in 0..ROUND_TRIPS {
+            peer_send(peer_recv() + 1);
+        }
+    });
+    // The first round trip also waits for the peer to start; it is one of
+    // two thousand.
+    let start = Instant::now();
+    for i in 0..ROUND_TRIPS {
+        send(i);
+        black_box(recv());
+    }
+    let took = start.elapsed();
+    peer.join().unwrap();
+    took
+}
+
+fn ping_pong_condvar() -> Duration {
+    // 0: the ball is with main, 1: with the peer.
+    let state = Arc::new((parking_lot::Mutex::new(0_u8), parking_lot::Condvar::new()));
+    let serve = |state: &(parking_lot::Mutex<u8>, parking_lot::Condvar), mine: u8| {
+        let (m, cv) = state;
+        let mut ball = m.lock();
+        while *ball != mine {
+            cv.wait(&mut ball);
+        }
+        *ball = 1 - mine;
+        cv.notify_one();
+    };
+    let peer_state = Arc::clone(&state);
+    let peer = std::thread::spawn(move || {
+        for _ in 0..ROUND_TRIPS {
+            serve(&peer_state, 1);
+        }
+    });
+    let start = Instant::now();
+    for _ in 0..ROUND_TRIPS {
+        serve(&state, 0);
+    }
+    // Wait for the last return.
+    let (m, cv) = &*state;
+    let mut ball = m.lock();
+    while *ball != 0 {
+        cv.wait(&mut ball);
+    }
+    drop(ball);
+    let took = start.elapsed();
+    peer.join().unwrap();
+    took
+}
+
+fn spawn(c: &mut Criterion) {
+    let mut g = c.benchmark_group("spawn");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("std::thread spawn + join", |b| {
+        b.iter(|| std::thread::spawn(|| black_box(1)).join().unwrap())
+    });
+    g.finish();
+}
+
+fn header(_: &mut Criterion) {
+    eprintln!(
+        "primitives: on {} cores; contended = 2 threads x {CONTENDED_OPS} increments; handoff = {ROUND_TRIPS} round trips",
+        cores()
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(10);
+    targets = header, uncontended, contended, handoff, spawn
+}
+criterion_main!(benches);
