@@ -6,6 +6,8 @@
 # It works on a throwaway copy of the repository (tracked and untracked files,
 # not ignored ones), so no learner file is touched. Builds go to
 # target/demo-watch, kept between runs: the first run builds everything once.
+# DEMO_TARGET_DIR=target reuses the main build (CI does; the copy's xtask then
+# replaces the main one until the next `cargo xtask` rebuilds it).
 #
 #   scripts/demo-watch.sh [kata]     (default: bounded-blocking-queue)
 #
@@ -15,6 +17,7 @@ set -euo pipefail
 
 kata=${1:-bounded-blocking-queue}
 root=$(cd "$(dirname "$0")/.." && pwd)
+target_dir=$(cd "$root" && mkdir -p "${DEMO_TARGET_DIR:-target/demo-watch}" && cd "${DEMO_TARGET_DIR:-target/demo-watch}" && pwd)
 command -v tmux >/dev/null || { echo "demo-watch: needs tmux (apt-get install tmux)" >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -49,7 +52,7 @@ wait_for() {
 
 step "start: cargo xtask watch $kata (in tmux)"
 tmux new-session -d -s "$session" -x 150 -y 60 \
-    "cd '$work/repo' && CARGO_TARGET_DIR='$root/target/demo-watch' KATA_PROGRESS_DIR='$work/progress' cargo xtask watch $kata; echo WATCH-EXITED-\$?; sleep 3600"
+    "cd '$work/repo' && CARGO_TARGET_DIR='$target_dir' KATA_PROGRESS_DIR='$work/progress' cargo xtask watch $kata; echo WATCH-EXITED-\$?; sleep 3600"
 wait_for "is not started" 900
 screen | grep -E "not started|watching|hint" || true
 

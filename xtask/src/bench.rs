@@ -253,10 +253,13 @@ pub fn ratio_table(figures: &[Figure], baseline: &str, unit: &str) -> String {
     }
     scenarios.sort_by_key(|s| scenario_order(s));
     // The baseline first, then "yours", then the rest as they came.
-    functions.sort_by_key(|f| match *f {
-        f if f == baseline => 0,
-        "yours" => 1,
-        _ => 2,
+    functions.sort_by_key(|f| {
+        let rank = match *f {
+            f if f == baseline => 0,
+            "yours" => 1,
+            _ => 2,
+        };
+        (rank, f.to_owned())
     });
     let cell: BTreeMap<(&str, &str), f64> = figures
         .iter()
@@ -266,6 +269,7 @@ pub fn ratio_table(figures: &[Figure], baseline: &str, unit: &str) -> String {
     let col = 26;
     let mut s = format!("{:<name_width$}", "");
     for sc in &scenarios {
+        let sc = if sc.is_empty() { "time" } else { sc };
         s.push_str(&format!(" | {sc:<col$}"));
     }
     s.push('\n');
