@@ -29,7 +29,7 @@ use clap::{Parser, Subcommand};
 /// functional tests, stress tests and exhaustive loom models.
 #[derive(Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", version, about, long_about = None)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = TOP_HELP)]
 struct Cli {
     /// Print only the verdict.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
@@ -41,12 +41,29 @@ struct Cli {
     command: Command,
 }
 
-const EXIT_CODES: &str = "Exit codes:
+/// The exit codes, as a literal so that `concat!` can use it.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0  every stage passed (or the command succeeded)
   1  the code under test failed a stage
   2  usage error: unknown kata, missing file, bad arguments
   3  the kata is not started, or still has todo!() in it
-  4  the project itself is broken (the suite does not build, cargo failed)";
+  4  the project itself is broken (the suite does not build, cargo failed)"
+    };
+}
+
+const EXIT_CODES: &str = exit_codes!();
+
+/// The top-level help's footer: the learner's loop, then the exit codes.
+const TOP_HELP: &str = concat!(
+    "The loop: `cargo xtask list` to pick a kata, edit katas/<kata>/src/lib.rs,
+`cargo xtask watch <kata>` (or `check`) for the verdict, `cargo xtask hint <kata>`
+when stuck, `cargo xtask compare <kata>` once it passes.
+
+",
+    exit_codes!()
+);
 
 #[derive(Subcommand)]
 enum Command {
