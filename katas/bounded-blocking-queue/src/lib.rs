@@ -15,6 +15,13 @@
 //! `Condvar`, `Semaphore`, atomics, ...). Do not busy-wait without yielding,
 //! and do not sleep to wait for another thread.
 //!
+//! What you may change: anything in this file except the public API above
+//! (names, generics, signatures), which the hidden suite calls exactly as
+//! given. Add private fields, types, helpers and imports as you like; only
+//! `std` and `kata_sync` are available, and this file is all that `check`
+//! compiles. The suite itself lives outside `katas/`, so no edit here can
+//! change what it tests.
+//!
 //! Check your answer with `cargo xtask check bounded-blocking-queue`.
 //! Stuck? `cargo xtask hint bounded-blocking-queue`.
 

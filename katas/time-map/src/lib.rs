@@ -17,6 +17,13 @@
 //! Many threads share one map by reference. Take every synchronisation
 //! primitive from `kata_sync`.
 //!
+//! What you may change: anything in this file except the public API above
+//! (names, generics, signatures), which the hidden suite calls exactly as
+//! given. Add private fields, types, helpers and imports as you like; only
+//! `std` and `kata_sync` are available, and this file is all that `check`
+//! compiles. The suite itself lives outside `katas/`, so no edit here can
+//! change what it tests.
+//!
 //! Check your answer with `cargo xtask check time-map`.
 
 // The stub's parameters go unused until you fill it in.
