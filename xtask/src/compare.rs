@@ -32,12 +32,12 @@ pub fn run(args: &Args, out: &Out) -> Code {
             return Code::Usage;
         }
     };
-    let Some(m) = meta::load()
-        .ok()
-        .and_then(|ms| ms.into_iter().find(|m| m.name == k.name))
-    else {
-        eprintln!("error: katas.toml has no entry for `{}`", k.name);
-        return Code::Internal;
+    let m = match meta::find(&k.name) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Code::Internal;
+        }
     };
     let status = progress::load()
         .get(&k.name)

@@ -20,7 +20,7 @@ const BASELINES: [(&str, &str); 7] = [
     ("time-map", "reference"),
     ("uncontended", "std Mutex"),
     ("contended", "std Mutex"),
-    ("handoff", "Mutex + Condvar (parking_lot)"),
+    ("handoff", "Mutex + Condvar (the reference queue)"),
     ("spawn", "std::thread spawn + join"),
 ];
 

@@ -21,12 +21,12 @@ pub fn run(args: &Args, out: &Out) -> Code {
 
 /// Prints the next hint for `k` and remembers that it was shown.
 pub fn show(k: &kata::Kata, out: &Out) -> Code {
-    let Some(m) = meta::load()
-        .ok()
-        .and_then(|ms| ms.into_iter().find(|m| m.name == k.name))
-    else {
-        eprintln!("error: katas.toml has no entry for `{}`", k.name);
-        return Code::Internal;
+    let m = match meta::find(&k.name) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Code::Internal;
+        }
     };
     if m.hints.is_empty() {
         eprintln!("error: katas.toml has no hints for `{}`", k.name);

@@ -61,6 +61,14 @@ pub fn load() -> Result<Vec<Meta>, String> {
         .collect()
 }
 
+/// One kata's metadata, or the error to print.
+pub fn find(name: &str) -> Result<Meta, String> {
+    load()?
+        .into_iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| format!("katas.toml has no entry for `{name}`"))
+}
+
 /// What is out of line between `katas.toml` and the folders, each with its fix.
 pub fn problems() -> Vec<String> {
     let metas = match load() {

@@ -290,10 +290,10 @@ fn poll(dir: PathBuf, tx: Sender<Event>) {
         loop {
             std::thread::sleep(POLL_EVERY);
             let now = snapshot(&dir);
-            if let Some(changed) = first_difference(&before, &now) {
-                if tx.send(Event::Changed(changed)).is_err() {
-                    return;
-                }
+            if let Some(changed) = first_difference(&before, &now)
+                && tx.send(Event::Changed(changed)).is_err()
+            {
+                return;
             }
             before = now;
         }

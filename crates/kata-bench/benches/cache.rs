@@ -1,15 +1,13 @@
 //! The LRU cache: get-or-fill operations per second on a skewed key
-//! distribution, for the reference solution, your kata (`--features yours-lru-cache`)
-//! and the `lru` crate behind a mutex.
+//! distribution, for the reference solution, your kata (`--features
+//! yours-lru-cache`) and the `lru` crate behind a mutex.
 //!
 //!     cargo bench -p kata-bench --bench cache
-
-use std::time::Duration;
 
 use criterion::{
     BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
 };
-use kata_bench::{Cache, LruBehindMutex, cores, workload};
+use kata_bench::{Cache, LruBehindMutex, bench_timed, cores, count, workload};
 
 const CAPACITY: usize = 256;
 const KEYS: u64 = 1_024;
@@ -17,17 +15,9 @@ const OPS_PER_THREAD: u64 = 10_000;
 const THREADS: [usize; 2] = [1, 2];
 
 fn one<C: Cache>(group: &mut BenchmarkGroup<'_, WallTime>, threads: usize) {
-    let id = criterion::BenchmarkId::new(
-        C::NAME,
-        format!("{threads} thread{}", if threads == 1 { "" } else { "s" }),
-    );
     group.throughput(Throughput::Elements(OPS_PER_THREAD * threads as u64));
-    group.bench_function(id, |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| workload::cache_mixed::<C>(CAPACITY, threads, KEYS, OPS_PER_THREAD))
-                .sum()
-        })
+    bench_timed(group, C::NAME, &count(threads, "thread"), || {
+        workload::cache_mixed::<C>(CAPACITY, threads, KEYS, OPS_PER_THREAD)
     });
 }
 
@@ -46,12 +36,5 @@ fn cache(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(10);
-    targets = cache
-}
+criterion_group! { name = benches; config = kata_bench::criterion(); targets = cache }
 criterion_main!(benches);

@@ -16,8 +16,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use kata_bench::cores;
+use criterion::{
+    BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
+};
+use kata_bench::{Crossbeam, Queue, StdSyncChannel, bench_timed, cores};
 
 /// A test-and-test-and-set spin lock, the simplest correct one.
 struct SpinLock {
@@ -119,9 +121,7 @@ fn contended(c: &mut Criterion) {
     let mut g = c.benchmark_group("contended");
     g.throughput(Throughput::Elements(2 * CONTENDED_OPS));
     let mut run = |name: &str, make: &dyn Fn() -> Box<dyn Fn() + Send + Sync>| {
-        g.bench_function(name, |b| {
-            b.iter_custom(|iters| (0..iters).map(|_| two_threads(make())).sum())
-        });
+        bench_timed(&mut g, name, "", || two_threads(make()));
     };
     run("std Mutex", &|| {
         let m = Arc::new(std::sync::Mutex::new(0_u64));
@@ -149,100 +149,39 @@ const ROUND_TRIPS: u64 = 2_000;
 fn handoff(c: &mut Criterion) {
     let mut g = c.benchmark_group("handoff");
     g.throughput(Throughput::Elements(ROUND_TRIPS));
-    g.bench_function("Mutex + Condvar (parking_lot)", |b| {
-        b.iter_custom(|iters| (0..iters).map(|_| ping_pong_condvar()).sum())
-    });
-    g.bench_function("crossbeam-channel", |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    let (to, from_main) = crossbeam_channel::bounded::<u64>(1);
-                    let (back, from_peer) = crossbeam_channel::bounded::<u64>(1);
-                    ping_pong(
-                        move |x| to.send(x).unwrap(),
-                        move || from_peer.recv().unwrap(),
-                        move || from_main.recv().unwrap(),
-                        move |x| back.send(x).unwrap(),
-                    )
-                })
-                .sum()
-        })
-    });
-    g.bench_function("std mpsc", |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    let (to, from_main) = std::sync::mpsc::sync_channel::<u64>(1);
-                    let (back, from_peer) = std::sync::mpsc::sync_channel::<u64>(1);
-                    ping_pong(
-                        move |x| to.send(x).unwrap(),
-                        move || from_peer.recv().unwrap(),
-                        move || from_main.recv().unwrap(),
-                        move |x| back.send(x).unwrap(),
-                    )
-                })
-                .sum()
-        })
-    });
+    round_trips::<bounded_blocking_queue::BoundedBlockingQueue<u64>>(
+        &mut g,
+        "Mutex + Condvar (the reference queue)",
+    );
+    round_trips::<Crossbeam>(&mut g, "crossbeam-channel");
+    round_trips::<StdSyncChannel>(&mut g, "std sync_channel");
     g.finish();
 }
 
-/// `ROUND_TRIPS` round trips: main sends, the peer receives and answers.
-fn ping_pong(
-    send: impl Fn(u64),
-    recv: impl Fn() -> u64,
-    peer_recv: impl Fn() -> u64 + Send + 'static,
-    peer_send: impl Fn(u64) + Send + 'static,
-) -> Duration {
-    let peer = std::thread::spawn(move || {
-        for _ in 0..ROUND_TRIPS {
-            peer_send(peer_recv() + 1);
+/// `ROUND_TRIPS` round trips through two queues of capacity 1: main sends
+/// on one, the peer answers on the other, so each trip wakes a sleeping
+/// thread twice.
+fn round_trips<Q: Queue>(g: &mut BenchmarkGroup<'_, WallTime>, name: &str) {
+    bench_timed(g, name, "", || {
+        let (to_peer, to_main) = (Arc::new(Q::with_capacity(1)), Arc::new(Q::with_capacity(1)));
+        let peer = {
+            let (inbox, outbox) = (Arc::clone(&to_peer), Arc::clone(&to_main));
+            std::thread::spawn(move || {
+                for _ in 0..ROUND_TRIPS {
+                    outbox.push(inbox.pop() + 1);
+                }
+            })
+        };
+        // The first trip also waits for the peer to start: one in 2,000.
+        let start = Instant::now();
+        for i in 0..ROUND_TRIPS {
+            to_peer.push(i);
+            black_box(to_main.pop());
         }
+        let took = start.elapsed();
+        peer.join().unwrap();
+        took
     });
-    // The first round trip also waits for the peer to start; it is one of
-    // two thousand.
-    let start = Instant::now();
-    for i in 0..ROUND_TRIPS {
-        send(i);
-        black_box(recv());
-    }
-    let took = start.elapsed();
-    peer.join().unwrap();
-    took
-}
-
-fn ping_pong_condvar() -> Duration {
-    // 0: the ball is with main, 1: with the peer.
-    let state = Arc::new((parking_lot::Mutex::new(0_u8), parking_lot::Condvar::new()));
-    let serve = |state: &(parking_lot::Mutex<u8>, parking_lot::Condvar), mine: u8| {
-        let (m, cv) = state;
-        let mut ball = m.lock();
-        while *ball != mine {
-            cv.wait(&mut ball);
-        }
-        *ball = 1 - mine;
-        cv.notify_one();
-    };
-    let peer_state = Arc::clone(&state);
-    let peer = std::thread::spawn(move || {
-        for _ in 0..ROUND_TRIPS {
-            serve(&peer_state, 1);
-        }
-    });
-    let start = Instant::now();
-    for _ in 0..ROUND_TRIPS {
-        serve(&state, 0);
-    }
-    // Wait for the last return.
-    let (m, cv) = &*state;
-    let mut ball = m.lock();
-    while *ball != 0 {
-        cv.wait(&mut ball);
-    }
-    drop(ball);
-    let took = start.elapsed();
-    peer.join().unwrap();
-    took
 }
 
 fn spawn(c: &mut Criterion) {
@@ -263,10 +202,7 @@ fn header(_: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(10);
+    config = kata_bench::criterion();
     targets = header, uncontended, contended, handoff, spawn
 }
 criterion_main!(benches);

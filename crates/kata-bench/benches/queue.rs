@@ -1,15 +1,14 @@
 //! The bounded blocking queue: items per second from producers to consumers,
-//! for the reference solution, your kata (`--features yours-bounded-blocking-queue`), crossbeam's
-//! bounded channel and std's `sync_channel`.
+//! for the reference solution, your kata (`--features
+//! yours-bounded-blocking-queue`), crossbeam's bounded channel and std's
+//! `sync_channel`.
 //!
 //!     cargo bench -p kata-bench --bench queue
-
-use std::time::Duration;
 
 use criterion::{
     BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
 };
-use kata_bench::{Crossbeam, Queue, StdSyncChannel, cores, workload};
+use kata_bench::{Crossbeam, Queue, StdSyncChannel, bench_timed, cores, count, workload};
 
 const CAPACITY: usize = 64;
 const ITEMS: u64 = 10_000;
@@ -17,25 +16,14 @@ const ITEMS: u64 = 10_000;
 const SCENARIOS: [(usize, usize); 2] = [(1, 1), (2, 2)];
 
 fn one<Q: Queue>(group: &mut BenchmarkGroup<'_, WallTime>, producers: usize, consumers: usize) {
-    let id = criterion::BenchmarkId::new(
-        Q::NAME,
-        format!(
-            "{} → {}",
-            count(producers, "producer"),
-            count(consumers, "consumer")
-        ),
+    let scenario = format!(
+        "{} → {}",
+        count(producers, "producer"),
+        count(consumers, "consumer")
     );
-    group.bench_function(id, |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| workload::transfer::<Q>(CAPACITY, producers, consumers, ITEMS))
-                .sum()
-        })
+    bench_timed(group, Q::NAME, &scenario, || {
+        workload::transfer::<Q>(CAPACITY, producers, consumers, ITEMS)
     });
-}
-
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 fn queue(c: &mut Criterion) {
@@ -55,12 +43,5 @@ fn queue(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(10);
-    targets = queue
-}
+criterion_group! { name = benches; config = kata_bench::criterion(); targets = queue }
 criterion_main!(benches);

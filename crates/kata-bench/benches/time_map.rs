@@ -1,32 +1,22 @@
 //! The time-map: mixed set/get operations per second, for the reference
-//! solution (per-key locks), your kata (`--features yours-time-map`), a sharded map
-//! (dashmap) and one global mutex.
+//! solution (per-key locks), your kata (`--features yours-time-map`), a
+//! sharded map (dashmap) and one global mutex.
 //!
 //!     cargo bench -p kata-bench --bench time_map
-
-use std::time::Duration;
 
 use criterion::{
     BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
 };
-use kata_bench::{GlobalLock, Sharded, TimeStore, cores, workload};
+use kata_bench::{GlobalLock, Sharded, TimeStore, bench_timed, cores, count, workload};
 
 const KEYS: u64 = 64;
 const OPS_PER_THREAD: u64 = 10_000;
 const THREADS: [usize; 2] = [1, 2];
 
 fn one<T: TimeStore>(group: &mut BenchmarkGroup<'_, WallTime>, threads: usize) {
-    let id = criterion::BenchmarkId::new(
-        T::NAME,
-        format!("{threads} thread{}", if threads == 1 { "" } else { "s" }),
-    );
     group.throughput(Throughput::Elements(OPS_PER_THREAD * threads as u64));
-    group.bench_function(id, |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| workload::time_store_mixed::<T>(threads, KEYS, OPS_PER_THREAD))
-                .sum()
-        })
+    bench_timed(group, T::NAME, &count(threads, "thread"), || {
+        workload::time_store_mixed::<T>(threads, KEYS, OPS_PER_THREAD)
     });
 }
 
@@ -46,12 +36,5 @@ fn time_map(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(10);
-    targets = time_map
-}
+criterion_group! { name = benches; config = kata_bench::criterion(); targets = time_map }
 criterion_main!(benches);

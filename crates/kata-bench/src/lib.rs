@@ -11,6 +11,38 @@ use std::num::NonZeroUsize;
 
 pub mod workload;
 
+/// The criterion settings every benchmark here uses: short, because a
+/// learner waits for `compare`, and enough samples for a stable mean.
+pub fn criterion() -> criterion::Criterion {
+    criterion::Criterion::default()
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2))
+        .sample_size(10)
+}
+
+/// Benchmarks `run_once`, which times its own work (so that starting
+/// threads is left out), as `function/scenario` in `group`.
+pub fn bench_timed(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    function: &str,
+    scenario: &str,
+    run_once: impl Fn() -> std::time::Duration,
+) {
+    let routine = |b: &mut criterion::Bencher<'_>| {
+        b.iter_custom(|iters| (0..iters).map(|_| run_once()).sum())
+    };
+    if scenario.is_empty() {
+        group.bench_function(function, routine);
+    } else {
+        group.bench_function(criterion::BenchmarkId::new(function, scenario), routine);
+    }
+}
+
+/// "1 thread", "2 threads".
+pub fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The machine's core count, as the benchmarks report it.
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
