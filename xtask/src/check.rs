@@ -193,6 +193,18 @@ fn rerun_command(args: &Args) -> String {
 /// that nothing runs after a failed build, and the model stage never runs
 /// on code the facade scan rejected, since loom would hang on it.
 pub fn pipeline(kata: &Kata, subject: &Subject, keep_going: bool, out: &Out) -> Verdict {
+    pipeline_until(kata, subject, keep_going, None, out)
+}
+
+/// [`pipeline`], stopping after the stage `until` whatever its outcome: a
+/// mutant need not run the stages after the one that must reject it.
+pub fn pipeline_until(
+    kata: &Kata,
+    subject: &Subject,
+    keep_going: bool,
+    until: Option<Stage>,
+    out: &Out,
+) -> Verdict {
     let todos = scan::todos(&subject.sources);
     if !todos.is_empty() {
         let fns = scan::function_count(&subject.sources);
@@ -214,7 +226,8 @@ pub fn pipeline(kata: &Kata, subject: &Subject, keep_going: bool, out: &Out) -> 
             .any(|r| r.stage == st && matches!(r.status, Status::Fail(_)))
     };
     let stop = |results: &[StageResult]| {
-        !keep_going && results.iter().any(|r| matches!(r.status, Status::Fail(_)))
+        (!keep_going && results.iter().any(|r| matches!(r.status, Status::Fail(_))))
+            || until.is_some_and(|u| results.iter().any(|r| r.stage == u))
     };
 
     // Facade.
