@@ -29,6 +29,7 @@ const CHANNEL: &str =
     "a queue built from kata_sync::Mutex and kata_sync::Condvar (loom cannot see channels)";
 const ONCE: &str = "kata_sync::Mutex (std's one-time initialisers block where loom cannot see)";
 
+// ANCHOR: rules
 /// Path prefixes loom cannot see, and what to use instead. `core::` paths are
 /// matched as `std::`.
 const RULES: &[(&str, &str)] = &[
@@ -63,6 +64,7 @@ const RULES: &[(&str, &str)] = &[
         "kata_sync primitives (the katas are about threads)",
     ),
 ];
+// ANCHOR_END: rules
 
 /// Scans `files`. A file that does not parse yields no finding: the build
 /// stage reports it better.

@@ -21,6 +21,7 @@ use criterion::{
 };
 use kata_bench::{Crossbeam, Queue, StdSyncChannel, bench_timed, cores};
 
+// ANCHOR: spin_lock
 /// A test-and-test-and-set spin lock, the simplest correct one.
 struct SpinLock {
     /// false: free, true: held.
@@ -59,6 +60,7 @@ impl SpinLock {
         self.held.store(false, Ordering::Release);
     }
 }
+// ANCHOR_END: spin_lock
 
 const CONTENDED_OPS: u64 = 100_000;
 

@@ -105,6 +105,7 @@ fn current_thread_label() -> String {
     }
 }
 
+// ANCHOR: spurious
 /// Decides whether this `Condvar::wait` returns spuriously: every other wait on
 /// a thread does, starting with its first.
 pub(crate) fn spurious_wakeup_now() -> bool {
@@ -123,3 +124,4 @@ pub(crate) fn spurious_wakeup_now() -> bool {
     #[cfg(not(feature = "check"))]
     false
 }
+// ANCHOR_END: spurious

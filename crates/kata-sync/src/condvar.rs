@@ -28,6 +28,7 @@ impl Condvar {
         }
     }
 
+    // ANCHOR: wait
     /// Releases the guard's lock, blocks until notified (or woken
     /// spuriously), then re-acquires the lock before returning.
     #[track_caller]
@@ -40,6 +41,7 @@ impl Condvar {
             self.wait_for_notification(guard, location);
         }
     }
+    // ANCHOR_END: wait
 
     /// Waits for as long as `condition` returns `true`, re-checking it after
     /// every wakeup. It returns with the lock held and `condition` false.
@@ -89,6 +91,7 @@ impl Condvar {
     }
 }
 
+// ANCHOR: unlock_and_relock
 /// What a spurious wakeup looks like to the waiter: the lock is released, other
 /// threads may run, and the lock is taken again.
 fn unlock_and_relock<T>(guard: &mut MutexGuard<'_, T>) {
@@ -101,6 +104,7 @@ fn unlock_and_relock<T>(guard: &mut MutexGuard<'_, T>) {
         guard.inner = Some(inner);
     }
 }
+// ANCHOR_END: unlock_and_relock
 
 impl Default for Condvar {
     fn default() -> Self {

@@ -18,6 +18,7 @@ use crate::{Condvar, Mutex};
 /// permits.release();
 /// permits.acquire();
 /// ```
+// ANCHOR: semaphore
 pub struct Semaphore {
     /// The number of permits available now.
     permits: Mutex<usize>,
@@ -67,6 +68,7 @@ impl Semaphore {
         self.released.notify_one();
     }
 }
+// ANCHOR_END: semaphore
 
 impl fmt::Debug for Semaphore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

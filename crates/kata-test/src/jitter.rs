@@ -36,6 +36,7 @@ impl Jitter {
         }
     }
 
+    // ANCHOR: stall
     /// Keeps this thread busy for up to `max`, yielding as it goes: a
     /// callback that takes a while, as a real one might. It is not a way of
     /// waiting for anything, so it is not a sleep.
@@ -46,6 +47,7 @@ impl Jitter {
             std::thread::yield_now();
         }
     }
+    // ANCHOR_END: stall
 }
 
 #[cfg(test)]

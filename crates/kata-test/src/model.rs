@@ -19,6 +19,7 @@ where
     run_with_preemptions(DEFAULT_PREEMPTIONS, f);
 }
 
+// ANCHOR: run_with_preemptions
 /// Like [`run`], with another default bound, for scenarios whose state space
 /// at the default would blow the time budget. Say why at the call site.
 /// `KATA_LOOM_PREEMPTIONS` still overrides it.
@@ -47,3 +48,4 @@ where
     crate::report::note("loom_executions", executions.load(Ordering::Relaxed));
     crate::report::note("loom_preemption_bound", bound as u64);
 }
+// ANCHOR_END: run_with_preemptions

@@ -26,6 +26,14 @@ pub struct Unsync<T> {
     cell: std::sync::Mutex<T>,
 }
 
+// SAFETY: loom's `UnsafeCell` is not `Sync`, but sharing one is the point: it
+// is only ever reached through `with_mut`, which loom checks against every
+// other access for happens-before, panicking on a race before any reference
+// exists; and loom runs the modelled threads one at a time on one OS thread.
+// (On real threads the field is a std Mutex, which is Sync already.)
+#[cfg(loom)]
+unsafe impl<T: Send> Sync for Unsync<T> {}
+
 impl<T> Unsync<T> {
     /// `what` names the state in a race report: "the output of print in order".
     pub fn new(what: &'static str, value: T) -> Self {

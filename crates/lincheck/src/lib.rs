@@ -115,6 +115,7 @@ struct Search<'h, M: Model> {
     best_state: M,
 }
 
+// ANCHOR: search
 impl<M: Model> Search<'_, M> {
     /// `remaining` is the set of calls not yet placed, as a bit mask.
     fn dfs(&mut self, model: M, remaining: u128) -> bool {
@@ -159,6 +160,7 @@ fn candidates<Op, Ret>(history: &[Call<Op, Ret>], remaining: u128) -> Vec<usize>
     c.sort_by_key(|&i| history[i].invoke);
     c
 }
+// ANCHOR_END: search
 
 fn violation<M: Model>(history: &[Call<M::Op, M::Ret>], best: &[usize], state: &M) -> Violation {
     let mut remaining: u128 = 0;

@@ -51,6 +51,7 @@ fn overlapping_write_and_read_may_see_either_value() {
     assert_eq!(order, [0, 1]);
 }
 
+// ANCHOR: read_after_write
 #[test]
 fn a_read_after_a_completed_write_must_see_it() {
     // The write returned (t=1) before the read began (t=2), yet the read saw
@@ -75,6 +76,7 @@ fn a_read_after_a_completed_write_must_see_it() {
         v.report
     );
 }
+// ANCHOR_END: read_after_write
 
 #[test]
 fn reads_cannot_go_back_in_time() {
@@ -88,6 +90,7 @@ fn reads_cannot_go_back_in_time() {
     assert!(check(&Register(0), &h).is_err());
 }
 
+// ANCHOR: backtracks
 #[test]
 fn search_backtracks_to_find_the_only_order() {
     // Three overlapping calls; only Write(2), Read=2, Write(3), Read=3 fits.
@@ -100,6 +103,7 @@ fn search_backtracks_to_find_the_only_order() {
     let order = check(&Register(0), &h).expect("linearizable");
     assert_eq!(order, [1, 2, 0, 3]);
 }
+// ANCHOR_END: backtracks
 
 #[test]
 fn recorder_times_are_ordered_and_per_thread() {
