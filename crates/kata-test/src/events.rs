@@ -23,11 +23,13 @@ static PROGRESS: AtomicU64 = AtomicU64::new(0);
 /// Orders the events in a report.
 static SEQ: AtomicU64 = AtomicU64::new(0);
 
+// ANCHOR: progress
 /// Tells the watchdog that the test is still moving.
 pub fn progress() -> u64 {
     // Relaxed: a progress tick orders nothing; it is only ever compared.
     PROGRESS.fetch_add(1, Ordering::Relaxed) + 1
 }
+// ANCHOR_END: progress
 
 const RECENT: usize = 6;
 
