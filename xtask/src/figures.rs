@@ -14,12 +14,13 @@ pub struct Args {
 }
 
 /// The row each group's ratios are taken against.
-const BASELINES: [(&str, &str); 7] = [
+const BASELINES: [(&str, &str); 8] = [
     ("queue", "reference"),
     ("cache", "reference"),
     ("time-map", "reference"),
     ("uncontended", "std Mutex"),
     ("contended", "std Mutex"),
+    ("false-sharing", "own counters, padded apart"),
     ("handoff", "Mutex + Condvar (the reference queue)"),
     ("spawn", "std::thread spawn + join"),
 ];

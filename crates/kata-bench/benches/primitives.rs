@@ -9,6 +9,8 @@
 //!   increment.
 //! - `handoff`: a round trip between two threads (ping, then pong): what it
 //!   costs to wake a sleeping thread and be woken back.
+//! - `false-sharing`: two threads, each incrementing its own counter, with
+//!   the counters in one cache line or padded apart.
 //! - `spawn`: starting and joining a thread.
 
 use std::hint::black_box;
@@ -65,16 +67,17 @@ impl SpinLock {
 const CONTENDED_OPS: u64 = 100_000;
 
 /// Two threads, `CONTENDED_OPS` increments each; returns the wall time.
-fn two_threads(op: impl Fn() + Send + Sync + 'static) -> Duration {
+/// `op` gets the thread's index, 0 or 1.
+fn two_threads(op: impl Fn(usize) + Send + Sync + 'static) -> Duration {
     let op = Arc::new(op);
     let barrier = Arc::new(std::sync::Barrier::new(3));
     let handles: Vec<_> = (0..2)
-        .map(|_| {
+        .map(|index| {
             let (op, barrier) = (Arc::clone(&op), Arc::clone(&barrier));
             std::thread::spawn(move || {
                 barrier.wait();
                 for _ in 0..CONTENDED_OPS {
-                    op();
+                    op(index);
                 }
             })
         })
@@ -122,25 +125,55 @@ fn uncontended(c: &mut Criterion) {
 fn contended(c: &mut Criterion) {
     let mut g = c.benchmark_group("contended");
     g.throughput(Throughput::Elements(2 * CONTENDED_OPS));
-    let mut run = |name: &str, make: &dyn Fn() -> Box<dyn Fn() + Send + Sync>| {
+    let mut run = |name: &str, make: &dyn Fn() -> Box<dyn Fn(usize) + Send + Sync>| {
         bench_timed(&mut g, name, "", || two_threads(make()));
     };
     run("std Mutex", &|| {
         let m = Arc::new(std::sync::Mutex::new(0_u64));
-        Box::new(move || *m.lock().unwrap() += 1)
+        Box::new(move |_| *m.lock().unwrap() += 1)
     });
     run("parking_lot Mutex", &|| {
         let m = Arc::new(parking_lot::Mutex::new(0_u64));
-        Box::new(move || *m.lock() += 1)
+        Box::new(move |_| *m.lock() += 1)
     });
     run("spin lock", &|| {
         let s = Arc::new(SpinLock::new());
-        Box::new(move || s.increment())
+        Box::new(move |_| s.increment())
     });
     run("AtomicU64 fetch_add Relaxed", &|| {
         let a = Arc::new(AtomicU64::new(0));
-        Box::new(move || {
+        Box::new(move |_| {
             a.fetch_add(1, Ordering::Relaxed);
+        })
+    });
+    g.finish();
+}
+
+/// Two counters in one cache line, and two counters a line apart.
+#[repr(C)]
+struct Adjacent([AtomicU64; 2]);
+
+/// One counter per 128 bytes (x86-64's prefetcher pulls lines in pairs).
+#[repr(C, align(128))]
+struct Padded(AtomicU64);
+
+fn false_sharing(c: &mut Criterion) {
+    let mut g = c.benchmark_group("false-sharing");
+    g.throughput(Throughput::Elements(2 * CONTENDED_OPS));
+    // Each thread increments only its own counter: no data is shared, only
+    // (in the first case) the cache line the two counters sit in.
+    bench_timed(&mut g, "own counters, same cache line", "", || {
+        let counters = Arc::new(Adjacent([AtomicU64::new(0), AtomicU64::new(0)]));
+        two_threads(move |i| {
+            // Relaxed: nothing is published; each counter has one writer.
+            black_box(&counters.0[i]).fetch_add(1, Ordering::Relaxed);
+        })
+    });
+    bench_timed(&mut g, "own counters, padded apart", "", || {
+        let counters = Arc::new([Padded(AtomicU64::new(0)), Padded(AtomicU64::new(0))]);
+        two_threads(move |i| {
+            // Relaxed: as above.
+            black_box(&counters[i].0).fetch_add(1, Ordering::Relaxed);
         })
     });
     g.finish();
@@ -205,6 +238,6 @@ fn header(_: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = kata_bench::criterion();
-    targets = header, uncontended, contended, handoff, spawn
+    targets = header, uncontended, contended, false_sharing, handoff, spawn
 }
 criterion_main!(benches);
