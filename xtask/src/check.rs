@@ -268,7 +268,7 @@ pub fn pipeline_until(
             .is_some_and(|f| in_subject(&pkg.dir.join(f), subject))
     });
     let status = if mine.is_empty() {
-        Status::Pass(format!("compiled in {:.1}s", t.elapsed().as_secs_f64()))
+        Status::Pass("compiled".to_owned())
     } else {
         Status::Fail(mine.iter().map(|d| compile_failure(d)).collect())
     };

@@ -2,6 +2,7 @@
 //! dispatches; each subcommand lives in its own module with a `run`.
 
 mod bench;
+mod book;
 mod build;
 mod check;
 mod compare;
@@ -89,6 +90,9 @@ enum Command {
     /// benchmark on both and on what you would use in production, as ratios.
     /// Asks first if your kata has not passed yet.
     Compare(compare::Args),
+    /// Build the book (book/build), serve it with --serve, or check it as CI
+    /// does with --check. Installs mdBook into target/tools the first time.
+    Book(book::Args),
     /// Measure the figures the book quotes (criterion benchmarks of the
     /// reference solutions, their alternatives and the primitives) and write
     /// them to book/src/generated/figures/.
@@ -113,6 +117,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => watch::run(&args, &out),
         Command::Reset(args) => reset::run(&args, &out),
         Command::Compare(args) => compare::run(&args, &out),
+        Command::Book(args) => book::run(&args, &out),
         Command::Figures(args) => figures::run(&args, &out),
         Command::Mutants(args) => mutants::run(&args, &out),
         Command::Test(args) => test_all::run(&args, &out),

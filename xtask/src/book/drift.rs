@@ -1,0 +1,304 @@
+//! The checker output the book quotes, kept true.
+//!
+//! A chapter quotes a report with `{{#include ../generated/checks/<kata>/<mutant>.txt}}`.
+//! `cargo xtask book --bless` writes each such file by running the real
+//! checker on `solutions/<kata>/mutants/<mutant>.rs`; `--check` runs it
+//! again and fails when the report has drifted from the quoted one.
+//!
+//! Timings are dropped when a report is written. Stress-stage reports also
+//! vary with scheduling (which case fails first, which events were last), so
+//! the comparison looks only at what a chapter's argument rests on: the
+//! failing stage, and each failure's property, likely cause and book section.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::term::Out;
+use crate::{Code, paths};
+
+const MARKER: &str = "generated/checks/";
+
+/// A quoted report: `(kata, mutant file stem)`.
+type Quote = (String, String);
+
+fn checks_dir() -> PathBuf {
+    super::src_dir().join("generated").join("checks")
+}
+
+fn file_of((kata, stem): &Quote) -> PathBuf {
+    checks_dir().join(kata).join(format!("{stem}.txt"))
+}
+
+/// Every report some chapter includes.
+fn quoted() -> BTreeSet<Quote> {
+    let mut found = BTreeSet::new();
+    let mut stack = vec![super::src_dir()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                found.extend(quotes_in(&text));
+            }
+        }
+    }
+    found
+}
+
+fn quotes_in(markdown: &str) -> Vec<Quote> {
+    let mut quotes = Vec::new();
+    let mut rest = markdown;
+    while let Some(i) = rest.find(MARKER) {
+        rest = &rest[i + MARKER.len()..];
+        let end = rest.find(".txt").unwrap_or(0);
+        if let Some((kata, stem)) = rest[..end].split_once('/')
+            && !stem.contains('/')
+            && !kata.is_empty()
+        {
+            quotes.push((kata.to_owned(), stem.to_owned()));
+        }
+    }
+    quotes
+}
+
+/// Runs the real checker on the mutant, as a learner would see it in a
+/// pipe: no colour, no progress line.
+fn generate((kata, stem): &Quote) -> Result<String, String> {
+    let mutant = paths::solutions()
+        .join(kata)
+        .join("mutants")
+        .join(format!("{stem}.rs"));
+    if !mutant.is_file() {
+        return Err(format!(
+            "the book quotes {kata}/{stem}, but {} does not exist",
+            paths::display(&mutant)
+        ));
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let output = Command::new(exe)
+        .current_dir(paths::root())
+        .env("NO_COLOR", "1")
+        .args(["check", kata, "--impl"])
+        .arg(paths::display(&mutant))
+        .output()
+        .map_err(|e| e.to_string())?;
+    let report = String::from_utf8_lossy(&output.stdout);
+    if output.status.code() != Some(Code::Failed as i32) {
+        return Err(format!(
+            "`cargo xtask check {kata} --impl {}` should fail with exit code 1, but gave {:?}:\n{report}",
+            paths::display(&mutant),
+            output.status.code()
+        ));
+    }
+    Ok(without_timings(&report))
+}
+
+/// Drops the seconds each stage took ("0.1s"), which change on every run.
+fn without_timings(report: &str) -> String {
+    let mut s = String::new();
+    for line in report.lines() {
+        let kept: Vec<&str> = line.split(' ').filter(|w| !is_duration(w)).collect();
+        s.push_str(kept.join(" ").trim_end());
+        s.push('\n');
+    }
+    s
+}
+
+fn is_duration(word: &str) -> bool {
+    let w = word.trim_matches(|c| c == '(' || c == ')' || c == '.' || c == ',');
+    w.strip_suffix('s').is_some_and(|n| {
+        !n.is_empty() && n.contains('.') && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+    })
+}
+
+/// What the comparison looks at: the verdict line, each failure's stage,
+/// and its property, cause and book section (continuation lines included).
+fn stable_view(report: &str) -> Vec<String> {
+    let mut view = Vec::new();
+    let mut keep = false;
+    for line in report.lines() {
+        let trimmed = line.trim_start();
+        if line.starts_with("FAIL ") {
+            view.push(line.to_owned());
+            keep = false;
+        } else if line.starts_with('[') {
+            view.push(line.split(']').next().unwrap_or(line).to_owned() + "]");
+            keep = false;
+        } else if line.starts_with("  ") && !line.starts_with("   ") {
+            // A labelled field: "  cause     ...".
+            let label = trimmed.split_whitespace().next().unwrap_or("");
+            keep = matches!(label, "property" | "cause" | "read");
+            if keep {
+                view.push(trimmed.to_owned());
+            }
+        } else if keep && line.starts_with("            ") {
+            view.push(trimmed.to_owned());
+        } else if !line.starts_with("            ") {
+            keep = false;
+        }
+    }
+    view
+}
+
+pub fn bless(out: &Out) -> Code {
+    let quotes = quoted();
+    if quotes.is_empty() {
+        println!("no chapter quotes checker output");
+        return Code::Ok;
+    }
+    let mut failed = false;
+    for q in &quotes {
+        out.status(&format!("checking {}/{} ...", q.0, q.1));
+        match generate(q) {
+            Ok(report) => {
+                let file = file_of(q);
+                let _ = std::fs::create_dir_all(file.parent().expect("has a parent"));
+                if let Err(e) = std::fs::write(&file, report) {
+                    eprintln!("error: {}: {e}", paths::display(&file));
+                    failed = true;
+                } else {
+                    println!("  wrote {}", paths::display(&file));
+                }
+            }
+            Err(e) => {
+                eprintln!("{} {e}", out.red("error:"));
+                failed = true;
+            }
+        }
+    }
+    for stale in unquoted_files(&quotes) {
+        println!(
+            "  {} {} is quoted by no chapter; delete it",
+            out.yellow("note:"),
+            paths::display(&stale)
+        );
+    }
+    if failed { Code::Failed } else { Code::Ok }
+}
+
+fn unquoted_files(quotes: &BTreeSet<Quote>) -> Vec<PathBuf> {
+    let wanted: BTreeSet<PathBuf> = quotes.iter().map(file_of).collect();
+    let mut stale = Vec::new();
+    for kata in std::fs::read_dir(checks_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        for f in std::fs::read_dir(kata.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if !wanted.contains(&f.path()) {
+                stale.push(f.path());
+            }
+        }
+    }
+    stale
+}
+
+/// Every quoted report exists and still says what the checker says.
+pub fn check(out: &Out) -> Result<String, Vec<String>> {
+    let quotes = quoted();
+    let mut problems = Vec::new();
+    for q in &quotes {
+        let file = file_of(q);
+        let Ok(quoted_text) = std::fs::read_to_string(&file) else {
+            problems.push(format!(
+                "{} is quoted but missing: run `cargo xtask book --bless`",
+                paths::display(&file)
+            ));
+            continue;
+        };
+        out.status(&format!("re-checking {}/{} ...", q.0, q.1));
+        match generate(q) {
+            Ok(fresh) => {
+                let (was, now) = (stable_view(&quoted_text), stable_view(&fresh));
+                if was != now {
+                    let first = was
+                        .iter()
+                        .zip(&now)
+                        .find(|(a, b)| a != b)
+                        .map(|(a, b)| format!("quoted: {a}\n         now:    {b}"))
+                        .unwrap_or_else(|| "the number of failures changed".to_owned());
+                    problems.push(format!(
+                        "{} no longer matches the checker (run `cargo xtask book --bless`, then re-read the chapter):\n         {first}",
+                        paths::display(&file)
+                    ));
+                }
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    for stale in unquoted_files(&quotes) {
+        problems.push(format!(
+            "{} is quoted by no chapter: delete it",
+            paths::display(&stale)
+        ));
+    }
+    if problems.is_empty() {
+        Ok(format!("{} quoted reports match the checker", quotes.len()))
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "Checking q (solutions/q/mutants/m.rs)
+  ok   facade     1 file uses kata_sync for all synchronisation 0.0s
+  FAIL stress     1 failure 5.1s
+
+[stress] lose_nothing::case_2
+  property  no item is lost
+  what      no progress for 5.0s: calls that never returned
+              producer-0: enqueue(p0#14)
+  where     m.rs:49
+  cause     threads wait for a wakeup that never comes
+            a missing notify
+  read      book/src/part-1/03-choosing-a-primitive.md#lost-wakeups
+
+FAIL q fails the stress stage.  re-run: cargo xtask check q --impl m.rs
+";
+
+    #[test]
+    fn chapters_name_their_quotes() {
+        let md = "x\n```text\n{{#include ../generated/checks/foobar/bar_never_waits.txt}}\n```\n";
+        assert_eq!(
+            quotes_in(md),
+            [("foobar".to_owned(), "bar_never_waits".to_owned())]
+        );
+    }
+
+    #[test]
+    fn timings_are_dropped_and_nothing_else() {
+        let t = without_timings(REPORT);
+        assert!(t.contains("  FAIL stress     1 failure\n"), "{t}");
+        assert!(
+            t.contains("no progress for 5.0s:"),
+            "a duration inside a sentence stays: {t}"
+        );
+        assert!(t.contains("producer-0: enqueue(p0#14)"), "{t}");
+    }
+
+    #[test]
+    fn the_comparison_ignores_what_scheduling_changes_and_sees_what_matters() {
+        let varied = REPORT
+            .replace("case_2", "case_4")
+            .replace("p0#14", "p2#3")
+            .replace("m.rs:49", "m.rs:69");
+        assert_eq!(stable_view(REPORT), stable_view(&varied));
+        let other_cause = REPORT.replace("a missing notify", "a spin");
+        assert_ne!(stable_view(REPORT), stable_view(&other_cause));
+        let other_stage = REPORT.replace("the stress stage", "the model stage");
+        assert_ne!(stable_view(REPORT), stable_view(&other_stage));
+        assert!(stable_view(REPORT).contains(
+            &"read      book/src/part-1/03-choosing-a-primitive.md#lost-wakeups".to_owned()
+        ));
+    }
+}
