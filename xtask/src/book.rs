@@ -31,6 +31,10 @@ pub struct Args {
     /// (book/src/generated/checks/) by running the real checker.
     #[arg(long)]
     pub bless: bool,
+    /// With --bless: only this kata's quoted reports, e.g. `--bless h2o`.
+    /// Re-read the chapter afterwards: a stress report is one run's.
+    #[arg(requires = "bless", value_name = "KATA")]
+    pub kata: Option<String>,
     /// Port for --serve.
     #[arg(long, default_value_t = 3000)]
     pub port: u16,
@@ -60,7 +64,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
         }
     };
     if args.bless {
-        return drift::bless(out);
+        return drift::bless(args.kata.as_deref(), out);
     }
     if let Err(e) = build(&mdbook, out) {
         eprintln!("{} {e}", out.red("error:"));

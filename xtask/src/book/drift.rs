@@ -5,10 +5,20 @@
 //! checker on `solutions/<kata>/mutants/<mutant>.rs`; `--check` runs it
 //! again and fails when the report has drifted from the quoted one.
 //!
-//! Timings are dropped when a report is written. Stress-stage reports also
-//! vary with scheduling (which case fails first, which events were last), so
-//! the comparison looks only at what a chapter's argument rests on: the
-//! failing stage, and each failure's property, likely cause and book section.
+//! Timings are dropped when a report is written. The comparison then looks
+//! only at what a chapter's argument rests on: the failing stage, and each
+//! failure's property, likely cause and book section. The facade, build,
+//! api and model stages give the same failures on every run (loom's search
+//! is exhaustive and deterministic). The stages on real threads, functional
+//! and stress, do not: which tests trip, and so which properties, causes
+//! and even book sections are printed, depends on scheduling. Measured over
+//! ten runs each, a lost-update time-map mutant failed the linearizability
+//! test on some runs and the lost-increments test on others; FooBar's
+//! print-after-handing-over mutant sent the reader to `while-not-if` on some
+//! runs and to the FooBar chapter on others. For those stages the comparison
+//! keeps only the verdict: which stage rejects the mutant. A mutant that a real-thread stage catches on most runs but not all
+//! would fail a later stage instead, so a mismatch is re-run up to
+//! [`ATTEMPTS`] times before it counts as drift.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -18,6 +28,14 @@ use crate::term::Out;
 use crate::{Code, paths};
 
 const MARKER: &str = "generated/checks/";
+
+/// Runs of the checker before a mismatch counts as drift. Measured on two
+/// busy cores, the worst quoted mutant (time-map's update_unlocks_around_f)
+/// slipped past the stress stage to the model stage in 2 runs of 9: five
+/// runs all missing is about 1 in 2,000, while a real drift mismatches
+/// every time. Only a mismatch is re-run, so this costs nothing when the
+/// quotes are current.
+const ATTEMPTS: usize = 5;
 
 /// A quoted report: `(kata, mutant file stem)`.
 type Quote = (String, String);
@@ -96,12 +114,18 @@ fn generate((kata, stem): &Quote) -> Result<String, String> {
     Ok(without_timings(&report))
 }
 
-/// Drops the seconds each stage took ("0.1s"), which change on every run.
+/// Drops the seconds each stage took ("0.1s" at the end of a stage's line),
+/// which change on every run. A duration inside a sentence (the watchdog's
+/// "no progress for 5.0s") is configuration, not timing, and stays.
 fn without_timings(report: &str) -> String {
     let mut s = String::new();
     for line in report.lines() {
-        let kept: Vec<&str> = line.split(' ').filter(|w| !is_duration(w)).collect();
-        s.push_str(kept.join(" ").trim_end());
+        let line = line.trim_end();
+        let kept = match line.rsplit_once(' ') {
+            Some((rest, last)) if is_duration(last) => rest,
+            _ => line,
+        };
+        s.push_str(kept.trim_end());
         s.push('\n');
     }
     s
@@ -114,25 +138,36 @@ fn is_duration(word: &str) -> bool {
     })
 }
 
-/// What the comparison looks at: the verdict line, each failure's stage,
-/// and its property, cause and book section (continuation lines included).
+/// What the comparison looks at: the verdict line; for each failure outside
+/// the real-thread stages, its stage, property, cause and book section
+/// (continuation lines included); functional and stress failures add
+/// nothing beyond the verdict (see the module comment).
 fn stable_view(report: &str) -> Vec<String> {
     let mut view = Vec::new();
+    let mut tag = String::new();
     let mut keep = false;
     for line in report.lines() {
         let trimmed = line.trim_start();
+        let on_threads = tag == "[stress]" || tag == "[functional]";
         if line.starts_with("FAIL ") {
             view.push(line.to_owned());
             keep = false;
         } else if line.starts_with('[') {
-            view.push(line.split(']').next().unwrap_or(line).to_owned() + "]");
+            tag = line.split(']').next().unwrap_or(line).to_owned() + "]";
+            if !(tag == "[stress]" || tag == "[functional]") {
+                view.push(tag.clone());
+            }
             keep = false;
         } else if line.starts_with("  ") && !line.starts_with("   ") {
             // A labelled field: "  cause     ...".
             let label = trimmed.split_whitespace().next().unwrap_or("");
-            keep = matches!(label, "property" | "cause" | "read");
-            if keep {
-                view.push(trimmed.to_owned());
+            if on_threads {
+                keep = false;
+            } else {
+                keep = matches!(label, "property" | "cause" | "read");
+                if keep {
+                    view.push(trimmed.to_owned());
+                }
             }
         } else if keep && line.starts_with("            ") {
             view.push(trimmed.to_owned());
@@ -143,14 +178,22 @@ fn stable_view(report: &str) -> Vec<String> {
     view
 }
 
-pub fn bless(out: &Out) -> Code {
+/// Regenerates every quoted report, or only those of `kata`.
+pub fn bless(kata: Option<&str>, out: &Out) -> Code {
     let quotes = quoted();
-    if quotes.is_empty() {
-        println!("no chapter quotes checker output");
+    let chosen: Vec<&Quote> = quotes
+        .iter()
+        .filter(|(k, _)| kata.is_none_or(|want| want == k))
+        .collect();
+    if chosen.is_empty() {
+        println!(
+            "no chapter quotes checker output{}",
+            kata.map(|k| format!(" of {k}")).unwrap_or_default()
+        );
         return Code::Ok;
     }
     let mut failed = false;
-    for q in &quotes {
+    for q in chosen {
         out.status(&format!("checking {}/{} ...", q.0, q.1));
         match generate(q) {
             Ok(report) => {
@@ -213,10 +256,23 @@ pub fn check(out: &Out) -> Result<String, Vec<String>> {
             ));
             continue;
         };
-        out.status(&format!("re-checking {}/{} ...", q.0, q.1));
-        match generate(q) {
+        let was = stable_view(&quoted_text);
+        let mut outcome = Err(String::new());
+        for attempt in 1..=ATTEMPTS {
+            out.status(&format!(
+                "re-checking {}/{} (run {attempt} of at most {ATTEMPTS}) ...",
+                q.0, q.1
+            ));
+            outcome = generate(q);
+            match &outcome {
+                Ok(fresh) if stable_view(fresh) == was => break,
+                Ok(_) => continue,
+                Err(_) => break,
+            }
+        }
+        match outcome {
             Ok(fresh) => {
-                let (was, now) = (stable_view(&quoted_text), stable_view(&fresh));
+                let now = stable_view(&fresh);
                 if was != now {
                     let first = was
                         .iter()
@@ -225,7 +281,7 @@ pub fn check(out: &Out) -> Result<String, Vec<String>> {
                         .map(|(a, b)| format!("quoted: {a}\n         now:    {b}"))
                         .unwrap_or_else(|| "the number of failures changed".to_owned());
                     problems.push(format!(
-                        "{} no longer matches the checker (run `cargo xtask book --bless`, then re-read the chapter):\n         {first}",
+                        "{} no longer matches the checker in {ATTEMPTS} runs (run `cargo xtask book --bless`, then re-read the chapter that quotes it):\n         {first}",
                         paths::display(&file)
                     ));
                 }
@@ -283,6 +339,11 @@ FAIL q fails the stress stage.  re-run: cargo xtask check q --impl m.rs
             t.contains("no progress for 5.0s:"),
             "a duration inside a sentence stays: {t}"
         );
+        let stall = without_timings("  what      no progress for 5.0s while checking that x\n");
+        assert_eq!(
+            stall, "  what      no progress for 5.0s while checking that x\n",
+            "only a stage's closing duration is a timing"
+        );
         assert!(t.contains("producer-0: enqueue(p0#14)"), "{t}");
     }
 
@@ -293,12 +354,36 @@ FAIL q fails the stress stage.  re-run: cargo xtask check q --impl m.rs
             .replace("p0#14", "p2#3")
             .replace("m.rs:49", "m.rs:69");
         assert_eq!(stable_view(REPORT), stable_view(&varied));
-        let other_cause = REPORT.replace("a missing notify", "a spin");
-        assert_ne!(stable_view(REPORT), stable_view(&other_cause));
         let other_stage = REPORT.replace("the stress stage", "the model stage");
         assert_ne!(stable_view(REPORT), stable_view(&other_stage));
-        assert!(stable_view(REPORT).contains(
-            &"read      book/src/part-1/03-choosing-a-primitive.md#lost-wakeups".to_owned()
-        ));
+        let other_section = REPORT.replace("#lost-wakeups", "#deadlock");
+        assert_eq!(stable_view(REPORT), stable_view(&other_section));
+    }
+
+    /// Which stress test trips first varies between runs, and with it the
+    /// property, cause and section printed; the rejecting stage does not.
+    #[test]
+    fn a_stress_failure_is_compared_by_its_stage() {
+        let other_test = REPORT
+            .replace("lose_nothing::case_2", "histories_are_linearizable")
+            .replace("no item is lost", "every history is linearizable")
+            .replace("a missing notify", "a lock released too early");
+        assert_eq!(stable_view(REPORT), stable_view(&other_test));
+        let two_failures = REPORT.replace(
+            "\nFAIL q fails",
+            "[stress] other\n  property  p\n  cause     c\n  read      book/src/part-1/03-choosing-a-primitive.md#lost-wakeups\n\nFAIL q fails",
+        );
+        assert_eq!(stable_view(REPORT), stable_view(&two_failures));
+    }
+
+    /// Outside stress, failures are deterministic, so wording counts.
+    #[test]
+    fn a_model_failure_is_compared_word_for_word() {
+        let model = REPORT
+            .replace("[stress]", "[model]")
+            .replace("the stress stage", "the model stage");
+        assert!(stable_view(&model).contains(&"property  no item is lost".to_owned()));
+        let other_cause = model.replace("a missing notify", "a spin");
+        assert_ne!(stable_view(&model), stable_view(&other_cause));
     }
 }
