@@ -50,8 +50,8 @@ impl<T> BoundedBlockingQueue<T> {
     /// Adds `item` at the back, blocking while the queue is full.
     pub fn enqueue(&self, item: T) {
         let mut items = self.items.lock();
-        // `while`, not `if`: a wait can return spuriously, and another
-        // producer may take the free slot between the notify and our wakeup.
+        // Wrong: `if` waits once. After a spurious wakeup, or when another
+        // producer took the free slot first, it pushes into a full queue.
         if items.len() == self.capacity {
             self.not_full.wait(&mut items);
         }

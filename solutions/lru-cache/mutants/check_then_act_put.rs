@@ -73,11 +73,12 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
         inner.nodes[i].entry.as_ref().map(|(_, v)| v.clone())
     }
 
+    // ANCHOR: put
     /// Inserts or overwrites `key`, making it the most recently used; evicts
     /// the least recently used key if the cache would exceed its capacity.
     pub fn put(&self, key: K, value: V) {
-        // One critical section for check, evict and insert: checked and
-        // acted on separately, two puts could both see room and overfill.
+        // Wrong: check, evict and insert are three critical sections, and
+        // the lock is free between them, so two puts can both see room.
         let full = {
             let mut inner = self.inner.lock();
             if let Some(&i) = inner.index.get(&key) {
@@ -114,6 +115,7 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
         inner.index.insert(key, slot);
         inner.push_front(slot);
     }
+    // ANCHOR_END: put
 
     /// The number of entries now.
     pub fn len(&self) -> usize {

@@ -11,12 +11,14 @@ use std::hash::Hash;
 use kata_sync::Mutex;
 use kata_sync::atomic::{AtomicUsize, Ordering};
 
+// ANCHOR: state
 /// A least-recently-used cache that is safe to share between threads.
 pub struct LruCache<K, V> {
     inner: Mutex<Inner<K, V>>,
     capacity: usize,
     count: AtomicUsize,
 }
+// ANCHOR_END: state
 
 /// Index of the sentinel node: `nodes[HEAD].next` is the most recently
 /// used entry and `nodes[HEAD].prev` the least recently used.
@@ -76,6 +78,7 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
         inner.nodes[i].entry.as_ref().map(|(_, v)| v.clone())
     }
 
+    // ANCHOR: put
     /// Inserts or overwrites `key`, making it the most recently used; evicts
     /// the least recently used key if the cache would exceed its capacity.
     pub fn put(&self, key: K, value: V) {
@@ -106,18 +109,24 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
         inner.nodes[slot].entry = Some((key.clone(), value));
         inner.index.insert(key, slot);
         inner.push_front(slot);
+        // ANCHOR: publish
         drop(inner);
+        // Wrong: the count changes after the lock is released.
         if grew {
             self.count.fetch_add(1, Ordering::SeqCst);
         }
+        // ANCHOR_END: publish
     }
+    // ANCHOR_END: put
 
+    // ANCHOR: len
     /// The number of entries now.
     pub fn len(&self) -> usize {
-        // Read under the same lock as every change, so it is never observed
-        // mid-`put` (e.g. after the insert but before the eviction).
+        // Wrong: reads the counter without the lock, so it can lag behind
+        // an entry that `get` already returns.
         self.count.load(Ordering::SeqCst)
     }
+    // ANCHOR_END: len
 
     /// The most entries the cache holds.
     pub fn capacity(&self) -> usize {

@@ -23,6 +23,7 @@ use std::hash::Hash;
 
 use kata_sync::Mutex;
 
+// ANCHOR: state
 /// A least-recently-used cache that is safe to share between threads.
 pub struct LruCache<K, V> {
     inner: Mutex<Inner<K, V>>,
@@ -47,6 +48,7 @@ struct Node<K, V> {
     prev: usize,
     next: usize,
 }
+// ANCHOR_END: state
 
 impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
     /// Creates an empty cache holding at most `capacity` entries.
@@ -75,6 +77,7 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
         }
     }
 
+    // ANCHOR: get
     /// The value for `key`, if present; a hit makes `key` the most recently used.
     pub fn get(&self, key: &K) -> Option<V> {
         // The lock is held across the lookup *and* the move to the front: a
@@ -85,7 +88,9 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
         inner.move_to_front(i);
         inner.nodes[i].entry.as_ref().map(|(_, v)| v.clone())
     }
+    // ANCHOR_END: get
 
+    // ANCHOR: put
     /// Inserts or overwrites `key`, making it the most recently used; evicts
     /// the least recently used key if the cache would exceed its capacity.
     pub fn put(&self, key: K, value: V) {
@@ -119,13 +124,16 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
         inner.index.insert(key, slot);
         inner.push_front(slot);
     }
+    // ANCHOR_END: put
 
+    // ANCHOR: len
     /// The number of entries now.
     pub fn len(&self) -> usize {
         // Read under the same lock as every change, so it is never observed
         // mid-`put` (e.g. after the insert but before the eviction).
         self.inner.lock().index.len()
     }
+    // ANCHOR_END: len
 
     /// The most entries the cache holds.
     pub fn capacity(&self) -> usize {
@@ -134,6 +142,7 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
     }
 }
 
+// ANCHOR: list
 impl<K, V> Inner<K, V> {
     fn unlink(&mut self, i: usize) {
         let (prev, next) = (self.nodes[i].prev, self.nodes[i].next);
@@ -154,3 +163,4 @@ impl<K, V> Inner<K, V> {
         self.push_front(i);
     }
 }
+// ANCHOR_END: list

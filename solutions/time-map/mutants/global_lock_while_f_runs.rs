@@ -56,10 +56,12 @@ impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
         versions.range(..=timestamp).next_back().map(|(_, v)| v.clone())
     }
 
+    // ANCHOR: update
     /// Atomically with respect to every other operation on `key`: calls `f`
     /// with what `get(&key, timestamp)` would return, and stores its result
     /// at `timestamp`. Operations on other keys do not wait for `f`.
     pub fn update(&self, key: K, timestamp: u64, f: impl FnOnce(Option<&V>) -> V) {
+        // Wrong: the table's write lock is held until the end, across `f`.
         let mut table = self.table.write();
         let entry = Arc::clone(
             table
@@ -73,4 +75,5 @@ impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
         drop(versions);
         drop(table);
     }
+    // ANCHOR_END: update
 }

@@ -26,19 +26,21 @@ impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
         }
     }
 
+    // ANCHOR: entry
     /// The entry for `key`, created if missing. The `Arc` lets the caller
     /// use the entry after the table lock is released.
     fn entry(&self, key: K) -> Arc<Entry<V>> {
         if let Some(entry) = self.table.read().get(&key) {
             return Arc::clone(entry);
         }
-        // Another thread may have created the entry between our read and
-        // this write: `or_insert_with` re-checks under the write lock, so two
-        // first writers share one entry and neither's version is lost.
+        // Wrong: another thread may have created the entry between our read
+        // and this write, and a plain `insert` replaces it, with whatever
+        // version that thread has already stored in it.
         let fresh = Arc::new(Mutex::new(BTreeMap::new()));
         self.table.write().insert(key, Arc::clone(&fresh));
         fresh
     }
+    // ANCHOR_END: entry
 
     /// Stores `value` for `key` at `timestamp`, overwriting an equal timestamp.
     pub fn set(&self, key: K, value: V, timestamp: u64) {

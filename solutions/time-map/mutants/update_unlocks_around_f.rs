@@ -56,14 +56,15 @@ impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
         versions.range(..=timestamp).next_back().map(|(_, v)| v.clone())
     }
 
+    // ANCHOR: update
     /// Atomically with respect to every other operation on `key`: calls `f`
     /// with what `get(&key, timestamp)` would return, and stores its result
     /// at `timestamp`. Operations on other keys do not wait for `f`.
     pub fn update(&self, key: K, timestamp: u64, f: impl FnOnce(Option<&V>) -> V) {
         let entry = self.entry(key);
-        // The per-key lock is held across the read, `f` and the write: let
-        // go in between and a concurrent update's result would be lost.
-        // The table lock is not held here, so other keys are unaffected.
+        // Wrong: the key's lock is taken to read, released (the guard is a
+        // temporary), and taken again to write, so `f` runs unlocked and a
+        // concurrent update's result can be lost.
         let current = entry
             .lock()
             .range(..=timestamp)
@@ -72,4 +73,5 @@ impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
         let next = f(current.as_ref());
         entry.lock().insert(timestamp, next);
     }
+    // ANCHOR_END: update
 }

@@ -28,6 +28,7 @@ use std::hash::Hash;
 
 use kata_sync::{Arc, Mutex, RwLock};
 
+// ANCHOR: table
 /// One key's versions, behind that key's own lock.
 type Entry<V> = Mutex<BTreeMap<u64, V>>;
 
@@ -35,6 +36,7 @@ type Entry<V> = Mutex<BTreeMap<u64, V>>;
 pub struct TimeMap<K, V> {
     table: RwLock<HashMap<K, Arc<Entry<V>>>>,
 }
+// ANCHOR_END: table
 
 impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
     /// Creates an empty map.
@@ -44,6 +46,7 @@ impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
         }
     }
 
+    // ANCHOR: entry
     /// The entry for `key`, created if missing. The `Arc` lets the caller
     /// use the entry after the table lock is released.
     fn entry(&self, key: K) -> Arc<Entry<V>> {
@@ -60,7 +63,9 @@ impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
                 .or_insert_with(|| Arc::new(Mutex::new(BTreeMap::new()))),
         )
     }
+    // ANCHOR_END: entry
 
+    // ANCHOR: set_get
     /// Stores `value` for `key` at `timestamp`, overwriting an equal timestamp.
     pub fn set(&self, key: K, value: V, timestamp: u64) {
         self.entry(key).lock().insert(timestamp, value);
@@ -76,7 +81,9 @@ impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
             .next_back()
             .map(|(_, v)| v.clone())
     }
+    // ANCHOR_END: set_get
 
+    // ANCHOR: update
     /// Atomically with respect to every other operation on `key`: calls `f`
     /// with what `get(&key, timestamp)` would return, and stores its result
     /// at `timestamp`. Operations on other keys do not wait for `f`.
@@ -90,4 +97,5 @@ impl<K: Eq + Hash + Clone, V: Clone> TimeMap<K, V> {
         let next = f(current);
         versions.insert(timestamp, next);
     }
+    // ANCHOR_END: update
 }
