@@ -184,7 +184,9 @@ fn test(mdbook: &Path, out: &Out) -> Result<String, Vec<String>> {
     ));
     if output.status.success() {
         let chapters = text.matches("Testing chapter").count();
-        Ok(format!("the listings of {chapters} chapters compile and pass"))
+        Ok(format!(
+            "the listings of {chapters} chapters compile and pass"
+        ))
     } else {
         let failing: Vec<String> = text
             .lines()

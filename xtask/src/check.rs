@@ -662,7 +662,11 @@ fn classify(stage: Stage, msg: &str) -> (String, Option<&'static str>, Option<&'
     }
     if msg.contains("Causality violation") || msg.contains("data race") {
         return (
-            format!("loom found a data race: {}", first_line(msg)),
+            if stage == Stage::Model {
+                format!("loom found a data race: {}", first_line(msg))
+            } else {
+                format!("two callbacks overlapped: {}", first_line(msg))
+            },
             Some(
                 "two threads touch the same data and nothing orders them: a Relaxed flag, or a read outside the lock",
             ),

@@ -45,6 +45,8 @@ use std::sync::Arc;
 
 pub use events::{CallGuard, EventLog, STALL_EXIT_CODE, Worker, progress};
 pub use report::{expect_panic, note};
+#[cfg(not(loom))]
+pub use spawn::join_as_they_finish;
 pub use spawn::{join, spawn};
 
 /// A property a test guards, and what to tell the learner when it breaks.

@@ -110,6 +110,14 @@ impl<E: Clone> Trace<E> {
             .push(e);
     }
 
+    /// Like [`push`](Trace::push), and returns the event's position in the
+    /// trace (0 for the first), e.g. to tell which molecule a release joins.
+    pub fn push_numbered(&self, e: E) -> usize {
+        let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
+        events.push(e);
+        events.len() - 1
+    }
+
     pub fn snapshot(&self) -> Vec<E> {
         self.events
             .lock()

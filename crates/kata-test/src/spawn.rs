@@ -28,3 +28,28 @@ pub fn join<T>(handle: JoinHandle<T>) -> T {
         Err(payload) => std::panic::resume_unwind(payload),
     }
 }
+
+/// Joins every thread, in the order they finish, re-raising the first panic;
+/// returns their results in the order of `threads`.
+///
+/// A thread that panicked (a race report, say) is joined, and its panic
+/// reported, before the threads left waiting for it, which would otherwise
+/// hang until the watchdog called it a deadlock. Real threads only: loom's
+/// threads cannot be polled for having finished.
+#[cfg(not(loom))]
+pub fn join_as_they_finish<T>(threads: Vec<JoinHandle<T>>) -> Vec<T> {
+    let mut pending: Vec<(usize, JoinHandle<T>)> = threads.into_iter().enumerate().collect();
+    let mut results: Vec<Option<T>> = pending.iter().map(|_| None).collect();
+    while !pending.is_empty() {
+        crate::wait::until(std::time::Duration::MAX, || {
+            pending.iter().any(|(_, t)| t.is_finished())
+        });
+        let i = pending
+            .iter()
+            .position(|(_, t)| t.is_finished())
+            .expect("a thread finished");
+        let (slot, handle) = pending.swap_remove(i);
+        results[slot] = Some(join(handle));
+    }
+    results.into_iter().map(|r| r.expect("joined")).collect()
+}

@@ -137,15 +137,28 @@ fn concurrent_increments_lose_nothing() {
     let check = kata_test::check(&NO_LOST_UPDATE);
     let map = Arc::new(TimeMap::<u8, u32>::new());
     let threads = 4;
+    // All start together, or on a busy machine each thread can finish its
+    // increments before the next one is running, and nothing overlaps.
+    let start = Arc::new(Barrier::new(threads as usize));
     let handles: Vec<_> = (0..threads)
         .map(|t| {
             let (map, log) = (Arc::clone(&map), Arc::clone(check.log()));
+            let start = Arc::clone(&start);
             let name = format!("incrementer-{t}");
             spawn(name.clone(), move || {
                 let w = log.worker(name);
-                for _ in 0..INCREMENTS_PER_THREAD {
+                start.wait();
+                for i in 0..INCREMENTS_PER_THREAD {
                     let call = w.call("update(7, 1, +1)");
-                    map.update(7, 1, |v| v.copied().unwrap_or(0) + 1);
+                    map.update(7, 1, |v| {
+                        // `f` may take a while: now and then, give up the
+                        // core inside it, where an update that lets go of
+                        // the key's lock around `f` is exposed.
+                        if i % 8 == 0 {
+                            std::thread::yield_now();
+                        }
+                        v.copied().unwrap_or(0) + 1
+                    });
                     drop(call);
                 }
             })

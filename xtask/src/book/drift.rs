@@ -178,6 +178,21 @@ fn stable_view(report: &str) -> Vec<String> {
     view
 }
 
+/// The first line where two views differ, for a report.
+fn first_difference(was: &[String], now: &[String]) -> String {
+    was.iter()
+        .zip(now)
+        .find(|(a, b)| a != b)
+        .map(|(a, b)| format!("quoted: {a}\n         now:    {b}"))
+        .unwrap_or_else(|| {
+            format!(
+                "the quoted report has {} stable lines, the checker's now {}",
+                was.len(),
+                now.len()
+            )
+        })
+}
+
 /// Regenerates every quoted report, or only those of `kata`.
 pub fn bless(kata: Option<&str>, out: &Out) -> Code {
     let quotes = quoted();
@@ -264,25 +279,32 @@ pub fn check(out: &Out) -> Result<String, Vec<String>> {
                 q.0, q.1
             ));
             outcome = generate(q);
-            match &outcome {
+            let differs = match &outcome {
                 Ok(fresh) if stable_view(fresh) == was => break,
-                Ok(_) => continue,
-                Err(_) => break,
+                Ok(fresh) => first_difference(&was, &stable_view(fresh)),
+                Err(e) => e.lines().next().unwrap_or_default().to_owned(),
+            };
+            if attempt < ATTEMPTS {
+                // Said on every mismatch, so that a CI log shows how often
+                // scheduling alone moves a report.
+                println!(
+                    "  {} {}/{} run {attempt} differed, re-running: {}",
+                    out.yellow("note:"),
+                    q.0,
+                    q.1,
+                    differs.replace('\n', " / ")
+                );
             }
         }
         match outcome {
             Ok(fresh) => {
                 let now = stable_view(&fresh);
                 if was != now {
-                    let first = was
-                        .iter()
-                        .zip(&now)
-                        .find(|(a, b)| a != b)
-                        .map(|(a, b)| format!("quoted: {a}\n         now:    {b}"))
-                        .unwrap_or_else(|| "the number of failures changed".to_owned());
                     problems.push(format!(
-                        "{} no longer matches the checker in {ATTEMPTS} runs (run `cargo xtask book --bless`, then re-read the chapter that quotes it):\n         {first}",
-                        paths::display(&file)
+                        "{} no longer matches the checker in {ATTEMPTS} runs (run `cargo xtask book --bless {}`, then re-read the chapter that quotes it):\n         {}",
+                        paths::display(&file),
+                        q.0,
+                        first_difference(&was, &now)
                     ));
                 }
             }

@@ -1,0 +1,8 @@
+// Shared by reference between the philosophers' threads.
+use dining_philosophers::DiningPhilosophers;
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+fn main() {
+    assert_send_sync::<DiningPhilosophers>();
+}

@@ -1,0 +1,8 @@
+// Shared by reference between the atoms' threads.
+use h2o::H2O;
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+fn main() {
+    assert_send_sync::<H2O>();
+}
