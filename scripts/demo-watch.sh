@@ -6,8 +6,8 @@
 # It works on a throwaway copy of the repository (tracked and untracked files,
 # not ignored ones), so no learner file is touched. Builds go to
 # target/demo-watch, kept between runs: the first run builds everything once.
-# DEMO_TARGET_DIR=target reuses the main build (CI does; the copy's xtask then
-# replaces the main one until the next `cargo xtask` rebuilds it).
+# DEMO_TARGET_DIR=target reuses the main build (CI does): xtask finds the
+# copy as its root from the folder it runs in.
 #
 #   scripts/demo-watch.sh [kata]     (default: bounded-blocking-queue)
 #

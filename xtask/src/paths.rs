@@ -3,14 +3,26 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The workspace root: the parent of this crate's folder.
+/// The workspace root: the nearest folder, from the current one up, that
+/// holds both `katas.toml` and `xtask/`; failing that, the parent of this
+/// crate's folder as it was when xtask was built.
+///
+/// The search comes first because cargo does not rebuild xtask when the
+/// whole checkout moves (its fingerprints are relative to the workspace),
+/// and the compile-time path would then point at the old place.
 pub fn root() -> &'static Path {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
     ROOT.get_or_init(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .expect("xtask lives one level below the workspace root")
-            .to_path_buf()
+        let is_root = |d: &Path| d.join("katas.toml").is_file() && d.join("xtask").is_dir();
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| cwd.ancestors().find(|d| is_root(d)).map(Path::to_path_buf))
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .parent()
+                    .expect("xtask lives one level below the workspace root")
+                    .to_path_buf()
+            })
     })
 }
 
