@@ -53,6 +53,7 @@
 //! [loom]: https://docs.rs/loom
 
 mod barrier;
+pub mod cell;
 mod condvar;
 mod mutex;
 mod rwlock;
@@ -76,9 +77,15 @@ pub use std::sync::Arc;
 /// under `--cfg loom`.
 pub mod atomic {
     #[cfg(loom)]
-    pub use loom::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering, fence};
+    pub use loom::sync::atomic::{
+        AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8, AtomicU32, AtomicU64,
+        AtomicUsize, Ordering, fence,
+    };
     #[cfg(not(loom))]
-    pub use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering, fence};
+    pub use std::sync::atomic::{
+        AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8, AtomicU32, AtomicU64,
+        AtomicUsize, Ordering, fence,
+    };
 }
 
 /// Spawning threads and yielding. Under loom, threads are loom's, and at most

@@ -49,6 +49,22 @@ pub use report::{expect_panic, note};
 pub use spawn::join_as_they_finish;
 pub use spawn::{join, spawn};
 
+/// Every thread now blocked in a `kata_sync` primitive, oldest first, as
+/// `(thread name, operation, file:line)`. Suites ask this instead of the
+/// facade, whose check hooks are not part of its public API.
+pub fn blocked_threads() -> Vec<(String, &'static str, String)> {
+    kata_sync::__check::blocked_threads()
+        .into_iter()
+        .map(|b| {
+            (
+                b.thread,
+                b.op,
+                format!("{}:{}", b.location.file(), b.location.line()),
+            )
+        })
+        .collect()
+}
+
 /// A property a test guards, and what to tell the learner when it breaks.
 #[derive(Debug)]
 pub struct Property {
