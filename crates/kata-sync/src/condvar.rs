@@ -1,7 +1,7 @@
 use std::fmt;
 use std::panic::Location;
 
-use crate::{__check, MutexGuard};
+use crate::{MutexGuard, hooks};
 
 /// A condition variable, in parking_lot's style: [`wait`](Condvar::wait) takes
 /// the guard by `&mut` and gives it back re-locked.
@@ -34,8 +34,8 @@ impl Condvar {
     #[track_caller]
     pub fn wait<T>(&self, guard: &mut MutexGuard<'_, T>) {
         let location = Location::caller();
-        if __check::spurious_wakeup_now() {
-            let _blocked = __check::enter("Condvar::wait", location);
+        if hooks::spurious_wakeup_now() {
+            let _blocked = hooks::enter("Condvar::wait", location);
             unlock_and_relock(guard);
         } else {
             self.wait_for_notification(guard, location);
@@ -67,7 +67,7 @@ impl Condvar {
         guard: &mut MutexGuard<'_, T>,
         location: &'static Location<'static>,
     ) {
-        let _blocked = __check::enter("Condvar::wait", location);
+        let _blocked = hooks::enter("Condvar::wait", location);
         #[cfg(not(loom))]
         self.inner.wait(&mut guard.inner);
         #[cfg(loom)]

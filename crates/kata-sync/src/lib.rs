@@ -59,8 +59,8 @@ mod mutex;
 mod rwlock;
 mod semaphore;
 
-#[doc(hidden)]
-pub mod __check;
+mod hooks;
+pub mod thread;
 
 pub use barrier::Barrier;
 pub use condvar::Condvar;
@@ -86,15 +86,6 @@ pub mod atomic {
         AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8, AtomicU32, AtomicU64,
         AtomicUsize, Ordering, fence,
     };
-}
-
-/// Spawning threads and yielding. Under loom, threads are loom's, and at most
-/// four may be spawned besides the main one.
-pub mod thread {
-    #[cfg(loom)]
-    pub use loom::thread::{JoinHandle, spawn, yield_now};
-    #[cfg(not(loom))]
-    pub use std::thread::{JoinHandle, spawn, yield_now};
 }
 
 /// Spin-loop hints. Under loom, [`hint::spin_loop`](crate::hint::spin_loop)

@@ -2,7 +2,7 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::panic::Location;
 
-use crate::__check;
+use crate::hooks;
 
 /// A mutual-exclusion lock, in parking_lot's style: [`lock`](Mutex::lock)
 /// returns the guard directly and there is no poisoning.
@@ -58,14 +58,14 @@ impl<T: ?Sized> Mutex<T> {
             if let Some(inner) = self.inner.try_lock() {
                 return MutexGuard { inner };
             }
-            let _blocked = __check::enter("Mutex::lock", location);
+            let _blocked = hooks::enter("Mutex::lock", location);
             MutexGuard {
                 inner: self.inner.lock(),
             }
         }
         #[cfg(loom)]
         {
-            let _blocked = __check::enter("Mutex::lock", location);
+            let _blocked = hooks::enter("Mutex::lock", location);
             let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
             MutexGuard {
                 mutex: self,

@@ -2,7 +2,7 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::panic::Location;
 
-use crate::__check;
+use crate::hooks;
 
 /// A reader-writer lock: many readers or one writer at a time.
 pub struct RwLock<T: ?Sized> {
@@ -49,14 +49,14 @@ impl<T: ?Sized> RwLock<T> {
             if let Some(inner) = self.inner.try_read() {
                 return RwLockReadGuard { inner };
             }
-            let _blocked = __check::enter("RwLock::read", Location::caller());
+            let _blocked = hooks::enter("RwLock::read", Location::caller());
             RwLockReadGuard {
                 inner: self.inner.read(),
             }
         }
         #[cfg(loom)]
         {
-            let _blocked = __check::enter("RwLock::read", Location::caller());
+            let _blocked = hooks::enter("RwLock::read", Location::caller());
             RwLockReadGuard {
                 inner: self.inner.read().unwrap_or_else(|e| e.into_inner()),
             }
@@ -71,14 +71,14 @@ impl<T: ?Sized> RwLock<T> {
             if let Some(inner) = self.inner.try_write() {
                 return RwLockWriteGuard { inner };
             }
-            let _blocked = __check::enter("RwLock::write", Location::caller());
+            let _blocked = hooks::enter("RwLock::write", Location::caller());
             RwLockWriteGuard {
                 inner: self.inner.write(),
             }
         }
         #[cfg(loom)]
         {
-            let _blocked = __check::enter("RwLock::write", Location::caller());
+            let _blocked = hooks::enter("RwLock::write", Location::caller());
             RwLockWriteGuard {
                 inner: self.inner.write().unwrap_or_else(|e| e.into_inner()),
             }

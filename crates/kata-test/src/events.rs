@@ -8,17 +8,14 @@
 use std::collections::VecDeque;
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use crate::{Property, report};
 
 /// Bumped whenever a call into the kata returns (and by [`progress`]); the
 /// watchdog's measure of progress. Plain events do not count: a monitor
 /// thread that keeps logging while every worker is stuck is not progress.
 /// It is global so that the loom runner can count executions too.
-static PROGRESS: AtomicU64 = AtomicU64::new(0);
+pub(crate) static PROGRESS: AtomicU64 = AtomicU64::new(0);
 
 /// Orders the events in a report.
 static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -94,7 +91,7 @@ impl EventLog {
     /// blocked, for a stall report.
     pub fn render(&self) -> String {
         let workers = lock(&self.workers).clone();
-        let blocked = kata_sync::__check::blocked_threads();
+        let blocked = kata_hooks::blocked_threads();
         let mut out = String::new();
         for describe in lock(&self.context).iter() {
             let text = describe();
@@ -205,60 +202,6 @@ impl Drop for CallGuard<'_> {
         }
     }
 }
-
-/// A thread that ends the process, with a report, when the test stops making
-/// progress. Stops when dropped.
-pub(crate) struct Watchdog {
-    _stop: mpsc::Sender<()>,
-}
-
-impl Watchdog {
-    pub(crate) fn start(log: Arc<EventLog>, property: &'static Property) -> Self {
-        let (stop, stopped) = mpsc::channel::<()>();
-        let timeout = crate::stall_timeout();
-        let spawned = std::thread::Builder::new()
-            .name("kata-watchdog".into())
-            .spawn(move || watch(&log, property, timeout, &stopped));
-        if let Err(e) = spawned {
-            panic!("could not start the watchdog thread: {e}");
-        }
-        Watchdog { _stop: stop }
-    }
-}
-
-fn watch(log: &EventLog, property: &Property, timeout: Duration, stopped: &mpsc::Receiver<()>) {
-    let mut seen = PROGRESS.load(Ordering::Relaxed);
-    let mut since = Instant::now();
-    loop {
-        match stopped.recv_timeout(Duration::from_millis(50)) {
-            Err(RecvTimeoutError::Timeout) => {}
-            // The test finished (its Check was dropped).
-            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
-        }
-        let now = PROGRESS.load(Ordering::Relaxed);
-        if now != seen {
-            seen = now;
-            since = Instant::now();
-            continue;
-        }
-        if since.elapsed() >= timeout {
-            let report = format!(
-                "no progress for {:.1}s while checking that {}: a deadlock, a lost wakeup, or a thread spinning forever.\n{}",
-                timeout.as_secs_f64(),
-                property.name,
-                log.render()
-            );
-            report::stall(&report);
-            eprintln!("\nkata-watchdog: {report}");
-            // The stuck threads cannot be unwound, so end the whole process;
-            // the runner reads the verdict from the report.
-            std::process::exit(STALL_EXIT_CODE);
-        }
-    }
-}
-
-/// The exit status of a test process ended by the watchdog.
-pub const STALL_EXIT_CODE: i32 = 86;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())

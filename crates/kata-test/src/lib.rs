@@ -40,10 +40,12 @@ pub mod record;
 mod report;
 pub mod spawn;
 pub mod wait;
+mod watchdog;
 
 use std::sync::Arc;
 
-pub use events::{CallGuard, EventLog, STALL_EXIT_CODE, Worker, progress};
+pub use events::{CallGuard, EventLog, Worker, progress};
+pub use watchdog::{StallKind, cpu_budget, wall_ceiling};
 pub use report::{expect_panic, note};
 #[cfg(not(loom))]
 pub use spawn::join_as_they_finish;
@@ -53,7 +55,7 @@ pub use spawn::{join, spawn};
 /// `(thread name, operation, file:line)`. Suites ask this instead of the
 /// facade, whose check hooks are not part of its public API.
 pub fn blocked_threads() -> Vec<(String, &'static str, String)> {
-    kata_sync::__check::blocked_threads()
+    kata_hooks::blocked_threads()
         .into_iter()
         .map(|b| {
             (
@@ -80,7 +82,8 @@ pub struct Property {
 #[must_use = "the verdict is written when the Check is dropped at the end of the test"]
 pub struct Check {
     log: Arc<EventLog>,
-    _watchdog: events::Watchdog,
+    _watchdog: watchdog::Watchdog,
+    _registration: kata_hooks::Registration,
 }
 
 /// Starts a test that guards `property`: installs the panic reporter and starts
@@ -88,10 +91,13 @@ pub struct Check {
 pub fn check(property: &'static Property) -> Check {
     report::start(property);
     let log = Arc::new(EventLog::new());
-    let watchdog = events::Watchdog::start(Arc::clone(&log), property);
+    let watchdog = watchdog::Watchdog::start(Arc::clone(&log), property);
     Check {
         log,
         _watchdog: watchdog,
+        // The test's own thread is part of the scenario: while it runs, no
+        // deadlock can be declared.
+        _registration: kata_hooks::register_current(),
     }
 }
 
@@ -133,15 +139,4 @@ pub fn busy() -> Busy {
 #[must_use = "progress is reported only while the guard lives"]
 pub struct Busy {
     _stop: std::sync::mpsc::Sender<()>,
-}
-
-/// How long the watchdog lets a test go without progress before it calls it a
-/// hang. `KATA_STALL_SECS` overrides the default of 5 seconds.
-pub fn stall_timeout() -> std::time::Duration {
-    let secs = std::env::var("KATA_STALL_SECS")
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|s| *s > 0.0)
-        .unwrap_or(5.0);
-    std::time::Duration::from_secs_f64(secs)
 }

@@ -42,7 +42,7 @@ where
         // Relaxed: loom runs one execution at a time on this OS thread.
         counter.fetch_add(1, Ordering::Relaxed);
         crate::events::progress();
-        kata_sync::__check::reset();
+        kata_hooks::reset();
         f();
     });
     crate::report::note("loom_executions", executions.load(Ordering::Relaxed));

@@ -50,6 +50,9 @@ impl<T> Unsync<T> {
     /// access is not ordered before this one.
     #[track_caller]
     pub fn with_mut<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        // A callback that records is progress, at the learner's grain: one
+        // hand-over, not one whole call of n of them.
+        crate::events::progress();
         #[cfg(loom)]
         {
             // SAFETY: loom checks that this access is ordered by
@@ -104,6 +107,7 @@ impl<E: Clone> Trace<E> {
     }
 
     pub fn push(&self, e: E) {
+        crate::events::progress();
         self.events
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -113,6 +117,7 @@ impl<E: Clone> Trace<E> {
     /// Like [`push`](Trace::push), and returns the event's position in the
     /// trace (0 for the first), e.g. to tell which molecule a release joins.
     pub fn push_numbered(&self, e: E) -> usize {
+        crate::events::progress();
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
         events.push(e);
         events.len() - 1

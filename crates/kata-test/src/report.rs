@@ -70,8 +70,13 @@ pub(crate) fn finish(passed: bool) {
 }
 
 /// Records a hang diagnosed by the watchdog.
-pub(crate) fn stall(report: &str) {
-    write(Object::new().str("event", "stall").str("report", report));
+pub(crate) fn stall(kind: crate::StallKind, report: &str) {
+    write(
+        Object::new()
+            .str("event", "stall")
+            .str("kind", kind.name())
+            .str("report", report),
+    );
 }
 
 /// Records a fact the runner prints with the verdict, e.g. how many loom
@@ -135,7 +140,7 @@ fn record_panic(info: &PanicHookInfo<'_>) {
 
     // A deadlock found by loom says only that every thread is blocked; the
     // facade knows where each one is.
-    let blocked: Vec<String> = kata_sync::__check::blocked_threads()
+    let blocked: Vec<String> = kata_hooks::blocked_threads()
         .into_iter()
         .map(|b| {
             format!(

@@ -10,11 +10,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    #[cfg(loom)]
-    let builder = loom::thread::Builder::new();
-    #[cfg(not(loom))]
-    let builder = std::thread::Builder::new();
-    builder
+    kata_sync::thread::Builder::new()
         .name(name.into())
         .spawn(f)
         .expect("the suite could not spawn a thread")
@@ -37,7 +33,12 @@ pub fn join<T>(handle: JoinHandle<T>) -> T {
 /// hang until the watchdog called it a deadlock. Real threads only: loom's
 /// threads cannot be polled for having finished.
 #[cfg(not(loom))]
+#[track_caller]
 pub fn join_as_they_finish<T>(threads: Vec<JoinHandle<T>>) -> Vec<T> {
+    // Waiting for threads to finish is blocked, as far as the deadlock
+    // detector is concerned: if every thread it waits for is blocked too,
+    // nothing can move.
+    let _joining = kata_hooks::enter("JoinHandle::join", std::panic::Location::caller());
     let mut pending: Vec<(usize, JoinHandle<T>)> = threads.into_iter().enumerate().collect();
     let mut results: Vec<Option<T>> = pending.iter().map(|_| None).collect();
     while !pending.is_empty() {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 /// verdict: after it returns, they check that the call has not returned.
 pub fn until_blocked(thread: &str, grace: Duration) -> bool {
     until(grace, || {
-        kata_sync::__check::blocked_threads()
+        kata_hooks::blocked_threads()
             .iter()
             .any(|b| b.thread == thread)
     })
@@ -47,7 +47,7 @@ pub fn settle(thread: &str, polls: u32, grace: Duration, mut done: impl FnMut() 
             finished = true;
             return true;
         }
-        let blocked = kata_sync::__check::blocked_threads()
+        let blocked = kata_hooks::blocked_threads()
             .iter()
             .any(|b| b.thread == thread);
         blocked_polls = if blocked { blocked_polls + 1 } else { 0 };

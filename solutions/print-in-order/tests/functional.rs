@@ -97,9 +97,9 @@ impl Scenario {
         let thread = m.thread();
         let mut blocked_polls = 0;
         wait::until(GRACE, || {
-            let blocked = kata_sync::__check::blocked_threads()
+            let blocked = kata_test::blocked_threads()
                 .iter()
-                .any(|b| b.thread == thread);
+                .any(|(t, _, _)| *t == thread);
             blocked_polls = if blocked { blocked_polls + 1 } else { 0 };
             self.returned[m.index()].load(Ordering::SeqCst) || blocked_polls >= STABLY_BLOCKED
         });

@@ -183,9 +183,9 @@ impl Output {
 
 /// Whether the thread named `thread` is blocked in a `kata_sync` primitive now.
 pub fn is_blocked(thread: &str) -> bool {
-    kata_sync::__check::blocked_threads()
+    kata_test::blocked_threads()
         .iter()
-        .any(|b| b.thread == thread)
+        .any(|(t, _, _)| t == thread)
 }
 
 /// Waits until `done()` holds, or until the thread named `thread` has been

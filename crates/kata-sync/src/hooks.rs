@@ -1,0 +1,65 @@
+//! What the facade tells the checker, in check builds only.
+//!
+//! With the `check` feature (which only the hidden suites turn on), the
+//! blocking primitives record which thread is blocked where, condition
+//! variables wake spuriously by the plan the suite chose, and spawned threads
+//! are registered with the deadlock detector; all of it lives in the
+//! `kata-hooks` crate, which kata code cannot name. Without the feature every
+//! function here is a no-op.
+
+use std::panic::Location;
+
+/// Marks the current thread as blocked until the returned guard is dropped.
+pub(crate) fn enter(op: &'static str, location: &'static Location<'static>) -> Blocked {
+    #[cfg(feature = "check")]
+    {
+        Blocked(kata_hooks::enter(op, location))
+    }
+    #[cfg(not(feature = "check"))]
+    {
+        let _ = (op, location);
+        Blocked(())
+    }
+}
+
+/// Keeps its thread marked as blocked while it lives.
+pub(crate) struct Blocked(
+    #[cfg(feature = "check")]
+    #[allow(dead_code)]
+    kata_hooks::Blocked,
+    #[cfg(not(feature = "check"))]
+    #[allow(dead_code)]
+    (),
+);
+
+// ANCHOR: spurious
+/// Whether this `Condvar::wait` returns spuriously (see `kata-hooks` for the
+/// plans: random streaks on real threads, a fixed pattern under loom).
+pub(crate) fn spurious_wakeup_now() -> bool {
+    #[cfg(feature = "check")]
+    {
+        kata_hooks::spurious_wakeup_now()
+    }
+    #[cfg(not(feature = "check"))]
+    false
+}
+// ANCHOR_END: spurious
+
+/// Registers a thread the kata spawned, for as long as it runs.
+pub(crate) struct Live(
+    #[cfg(feature = "check")]
+    #[allow(dead_code)]
+    kata_hooks::Registration,
+    #[cfg(not(feature = "check"))]
+    #[allow(dead_code)]
+    (),
+);
+
+pub(crate) fn live() -> Live {
+    #[cfg(feature = "check")]
+    {
+        Live(kata_hooks::register_current())
+    }
+    #[cfg(not(feature = "check"))]
+    Live(())
+}

@@ -1,0 +1,107 @@
+//! Spawning threads and yielding. Under loom, threads are loom's, and at most
+//! four may be spawned besides the main one.
+
+use std::panic::Location;
+
+use crate::hooks;
+
+/// An owned permission to join a thread started with [`spawn`].
+pub struct JoinHandle<T> {
+    #[cfg(not(loom))]
+    inner: std::thread::JoinHandle<T>,
+    #[cfg(loom)]
+    inner: loom::thread::JoinHandle<T>,
+}
+
+/// Spawns a thread running `f`, and returns a handle to join it.
+pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let body = move || {
+        // In check builds the thread counts as part of the scenario, so a
+        // deadlock report can say that every thread is blocked.
+        let _live = hooks::live();
+        f()
+    };
+    JoinHandle {
+        #[cfg(not(loom))]
+        inner: std::thread::spawn(body),
+        #[cfg(loom)]
+        inner: loom::thread::spawn(body),
+    }
+}
+
+/// Configures a thread before it starts: std's `Builder`, reduced to a name.
+/// Names show in reports ("producer-2 is blocked in Condvar::wait at ...").
+#[derive(Debug, Default)]
+pub struct Builder {
+    name: Option<String>,
+}
+
+impl Builder {
+    /// A builder with no name set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Names the thread.
+    pub fn name(mut self, name: String) -> Self {
+        self.name = Some(name);
+        self
+    }
+
+    /// Spawns the thread, or says why it could not.
+    pub fn spawn<F, T>(self, f: F) -> std::io::Result<JoinHandle<T>>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let body = move || {
+            let _live = hooks::live();
+            f()
+        };
+        #[cfg(not(loom))]
+        let mut b = std::thread::Builder::new();
+        #[cfg(loom)]
+        let mut b = loom::thread::Builder::new();
+        if let Some(name) = self.name {
+            b = b.name(name);
+        }
+        Ok(JoinHandle {
+            inner: b.spawn(body)?,
+        })
+    }
+}
+
+impl<T> JoinHandle<T> {
+    /// Waits for the thread to finish; `Err` carries its panic.
+    #[track_caller]
+    pub fn join(self) -> std::thread::Result<T> {
+        let _blocked = hooks::enter("JoinHandle::join", Location::caller());
+        self.inner.join()
+    }
+
+    /// Whether the thread has finished (real threads only: loom's threads
+    /// cannot be polled).
+    #[cfg(not(loom))]
+    pub fn is_finished(&self) -> bool {
+        self.inner.is_finished()
+    }
+}
+
+impl<T> std::fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinHandle").finish_non_exhaustive()
+    }
+}
+
+/// Lets another thread run. Under loom it is a point where loom may switch
+/// threads, which is what lets it explore a spin loop.
+pub fn yield_now() {
+    #[cfg(not(loom))]
+    std::thread::yield_now();
+    #[cfg(loom)]
+    loom::thread::yield_now();
+}
