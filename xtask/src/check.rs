@@ -196,6 +196,15 @@ pub fn pipeline(kata: &Kata, subject: &Subject, keep_going: bool, out: &Out) -> 
     pipeline_until(kata, subject, keep_going, None, out)
 }
 
+/// Whether the facade stage runs. Only the mutant catalogue turns it off, to
+/// prove that a later stage is a second line of defence (a forged verdict
+/// fails even if the allowlist missed the forgery).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Facade {
+    Scan,
+    Skip,
+}
+
 /// [`pipeline`], stopping after the stage `until` whatever its outcome: a
 /// mutant need not run the stages after the one that must reject it.
 pub fn pipeline_until(
@@ -203,6 +212,18 @@ pub fn pipeline_until(
     subject: &Subject,
     keep_going: bool,
     until: Option<Stage>,
+    out: &Out,
+) -> Verdict {
+    pipeline_with(kata, subject, keep_going, until, Facade::Scan, out)
+}
+
+/// [`pipeline_until`], choosing whether the facade stage runs.
+pub fn pipeline_with(
+    kata: &Kata,
+    subject: &Subject,
+    keep_going: bool,
+    until: Option<Stage>,
+    facade: Facade,
     out: &Out,
 ) -> Verdict {
     let todos = scan::todos(&subject.sources);
@@ -232,7 +253,13 @@ pub fn pipeline_until(
 
     // Facade.
     let t = Instant::now();
-    let findings = scan::scan(&subject.sources);
+    let policy = crate::meta::find(&kata.name)
+        .map(|m| m.policy())
+        .unwrap_or_default();
+    let findings = match facade {
+        Facade::Scan => scan::scan(&subject.sources, &policy),
+        Facade::Skip => Vec::new(),
+    };
     let status = if findings.is_empty() {
         Status::Pass(format!(
             "{} uses kata_sync for all synchronisation",
@@ -501,22 +528,51 @@ fn plural(n: usize, what: &str) -> String {
 }
 
 fn facade_failure(f: &scan::Finding) -> Failure {
-    Failure {
-        title: format!("`{}` is not from kata_sync", f.path),
-        property: Some("kata code takes every synchronisation primitive from kata_sync".into()),
-        what: format!(
-            "loom, which runs the model stage, cannot see `{}`: a thread blocked on it would hang the model checker",
-            f.path
-        ),
-        at: Some(format!(
-            "{}:{}:{}",
-            paths::display(&f.file),
-            f.line,
-            f.column
-        )),
-        cause: Some(format!("use {} instead", f.instead)),
-        book: Some("facade".into()),
-        output: String::new(),
+    let at = Some(format!(
+        "{}:{}:{}",
+        paths::display(&f.file),
+        f.line,
+        f.column
+    ));
+    match &f.kind {
+        scan::Kind::Invisible { instead } => Failure {
+            title: format!("`{}` is not from kata_sync", f.path),
+            property: Some("kata code takes every synchronisation primitive from kata_sync".into()),
+            what: format!(
+                "loom, which runs the model stage, cannot see `{}`: a thread blocked on it would hang the model checker",
+                f.path
+            ),
+            at,
+            cause: Some(format!("use {instead} instead")),
+            book: Some("facade".into()),
+            output: String::new(),
+        },
+        scan::Kind::Outside { why, instead } => Failure {
+            title: format!("`{}` is outside what a kata may use", f.path),
+            property: Some(
+                "kata code uses only kata_sync and the parts of std that hold data".into(),
+            ),
+            what: format!(
+                "`{}` {why}. The kata runs in the same process as the hidden tests, so the checker can trust a run only if the code under test cannot reach anything else",
+                f.path
+            ),
+            at,
+            cause: Some(format!("use {instead} instead")),
+            book: Some("allowlist".into()),
+            output: String::new(),
+        },
+        scan::Kind::ReadyMade => Failure {
+            title: format!("`{}` is the primitive this kata asks you to build", f.path),
+            property: Some("the kata builds its primitive from atomics (and, where the statement allows, the facade's other primitives)".into()),
+            what: format!(
+                "`{}` is on this kata's `forbid` list in katas.toml: using the ready-made one would skip the exercise",
+                f.path
+            ),
+            at,
+            cause: Some("build it from kata_sync::atomic and kata_sync::cell::UnsafeCell".into()),
+            book: Some("facade".into()),
+            output: String::new(),
+        },
     }
 }
 

@@ -12,6 +12,20 @@ pub struct Meta {
     pub chapter: String,
     pub bench: String,
     pub hints: Vec<String>,
+    /// `allow_unsafe = true`: the kata may use `unsafe` (the primitives katas).
+    pub allow_unsafe: bool,
+    /// `forbid = ["Mutex", ...]`: facade primitives the kata asks you to build.
+    pub forbid: Vec<String>,
+}
+
+impl Meta {
+    /// The facade stage's rules for this kata.
+    pub fn policy(&self) -> crate::scan::Policy {
+        crate::scan::Policy {
+            allow_unsafe: self.allow_unsafe,
+            forbid: self.forbid.clone(),
+        }
+    }
 }
 
 /// The benchmark families `cargo xtask compare` knows.
@@ -50,12 +64,26 @@ pub fn load() -> Result<Vec<Meta>, String> {
                         .collect()
                 })
                 .unwrap_or_default();
+            let forbid = k
+                .get("forbid")
+                .and_then(|h| h.as_array())
+                .map(|h| {
+                    h.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
             Ok(Meta {
                 name: s("name")?,
                 difficulty: s("difficulty")?,
                 chapter: s("chapter")?,
                 bench: s("bench")?,
                 hints,
+                allow_unsafe: k
+                    .get("allow_unsafe")
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false),
+                forbid,
             })
         })
         .collect()

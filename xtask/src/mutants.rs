@@ -31,6 +31,9 @@ pub struct Mutant {
     pub name: String,
     pub stage: Stage,
     pub bug: String,
+    /// `//! unscanned: <stage>`: with the facade stage skipped, this later
+    /// stage must still reject the mutant (a second line of defence).
+    pub unscanned: Option<Stage>,
 }
 
 /// Reads a mutant's header.
@@ -49,11 +52,19 @@ pub fn parse(file: &Path) -> Result<Mutant, String> {
     let stage = Stage::parse(&stage_name)
         .ok_or_else(|| format!("{}: unknown stage `{stage_name}`", file.display()))?;
     let bug = field("bug").ok_or_else(|| format!("{}: no `//! bug:` header", file.display()))?;
+    let unscanned = match field("unscanned") {
+        Some(s) => Some(
+            Stage::parse(&s)
+                .ok_or_else(|| format!("{}: unknown stage `{s}`", file.display()))?,
+        ),
+        None => None,
+    };
     Ok(Mutant {
         file: file.to_path_buf(),
         name,
         stage,
         bug,
+        unscanned,
     })
 }
 
@@ -95,21 +106,26 @@ pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
             // earlier stage that also rejects it; later ones would add time,
             // not information.
             let verdict = check::pipeline_until(kata, &subject, true, Some(m.stage), &quiet);
-            let (rejected_by, note) = match &verdict {
-                Verdict::Ran(results) => (
-                    results
-                        .iter()
-                        .filter(|r| matches!(r.status, Status::Fail(_)))
-                        .map(|r| r.stage)
-                        .collect::<Vec<_>>(),
-                    String::new(),
-                ),
-                Verdict::NotStarted | Verdict::Unfinished(_) => {
-                    (Vec::new(), "it still has todo!()".to_owned())
-                }
-                Verdict::Internal(e) => (Vec::new(), e.clone()),
-            };
-            let good = rejected_by.contains(&m.stage);
+            let (rejected_by, note) = rejections(&verdict);
+            let mut good = rejected_by.contains(&m.stage);
+            let mut second = String::new();
+            if let Some(later) = m.unscanned {
+                let v = check::pipeline_with(
+                    kata,
+                    &subject,
+                    true,
+                    Some(later),
+                    check::Facade::Skip,
+                    &quiet,
+                );
+                let held = rejections(&v).0.contains(&later);
+                good &= held;
+                second = format!(
+                    "; with the facade stage skipped, {} {}",
+                    later.name(),
+                    if held { "rejects it too" } else { "does NOT reject it" }
+                );
+            }
             if good {
                 ok += 1;
             }
@@ -133,8 +149,11 @@ pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
                     String::new()
                 } else {
                     format!(" (also by {})", others.join(", "))
-                }
+                },
             );
+            if !second.is_empty() {
+                println!("       {}", second.trim_start_matches("; "));
+            }
             if !note.is_empty() {
                 println!("       {note}");
             }
@@ -144,6 +163,24 @@ pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
         }
     }
     (ok, total)
+}
+
+/// The stages that rejected a subject, and a note when none could run.
+fn rejections(verdict: &Verdict) -> (Vec<Stage>, String) {
+    match verdict {
+        Verdict::Ran(results) => (
+            results
+                .iter()
+                .filter(|r| matches!(r.status, Status::Fail(_)))
+                .map(|r| r.stage)
+                .collect(),
+            String::new(),
+        ),
+        Verdict::NotStarted | Verdict::Unfinished(_) => {
+            (Vec::new(), "it still has todo!()".to_owned())
+        }
+        Verdict::Internal(e) => (Vec::new(), e.clone()),
+    }
 }
 
 pub fn run(args: &Args, out: &Out) -> Code {

@@ -8,6 +8,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Mutex;
@@ -131,17 +132,29 @@ fn run_one(exe: &Path, index: usize, name: &str, opts: &Options<'_>) -> TestRun 
     let nonce = nonce();
     let spawned = std::fs::File::create(&output).and_then(|out| {
         let err = out.try_clone()?;
-        Command::new(exe)
+        let mut child = Command::new(exe)
             .args([name, "--exact", "--test-threads=1", "--nocapture"])
             .envs(opts.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .env("KATA_REPORT", &report)
-            .env("KATA_NONCE", &nonce)
-            .env("KATA_IMPL_DIR", opts.impl_dir)
+            // The secret travels on stdin, which the test reads to the end
+            // before its body runs: never in the environment or arguments,
+            // where the code under test could read it.
+            .env("KATA_CHANNEL", "stdin")
             .current_dir(opts.cwd)
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(out)
             .stderr(err)
-            .spawn()
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // A test that never reads its stdin (it died first) must not
+            // fail the write: the verdict comes from the records.
+            let _ = writeln!(
+                stdin,
+                "nonce={nonce}\nreport={}\nimpl={}",
+                report.display(),
+                opts.impl_dir.display()
+            );
+        }
+        Ok(child)
     });
     let status = match spawned {
         Ok(mut child) => wait_with_deadline(&mut child, opts.hard_timeout),
@@ -165,7 +178,10 @@ fn run_one(exe: &Path, index: usize, name: &str, opts: &Options<'_>) -> TestRun 
     let outcome = match status {
         None => Outcome::TimedOut,
         Some(_) if has("stall") => Outcome::Stalled,
-        Some(s) if s.success() && has("pass") && !has("fail") => Outcome::Passed,
+        // A panic the kata caught and swallowed still fails the test: the
+        // hook recorded it before any unwinding (the suite's deliberate
+        // panics are never recorded).
+        Some(s) if s.success() && has("pass") && !has("fail") && !has("panic") => Outcome::Passed,
         Some(_) if has("fail") || has("panic") => Outcome::Failed,
         Some(s) => Outcome::NoVerdict(describe(s, has("start"))),
     };

@@ -18,7 +18,9 @@ mod spurious;
 mod threads;
 
 pub use spurious::{Pattern, SpuriousPlan, set_plan, spurious_wakeup_now};
-pub use threads::{LiveThread, Registration, live_threads, register_current};
+pub use threads::{
+    LiveThread, Polling, Registration, current_live_id, live_threads, polling, register_current,
+};
 
 /// A thread that is blocked inside one of the facade's primitives.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,6 +11,9 @@ pub struct LiveThread {
     pub id: u64,
     pub label: String,
     pub os_tid: Option<u32>,
+    /// Inside a suite's polling wait (see [`polling`]): awake in spirit,
+    /// even while the kernel shows it asleep between polls.
+    pub polling: u32,
 }
 
 static LIVE: StdMutex<Vec<LiveThread>> = StdMutex::new(Vec::new());
@@ -38,6 +41,7 @@ pub fn register_current() -> Registration {
             id,
             label: current_label(),
             os_tid: current_os_tid(),
+            polling: 0,
         });
     Registration { id, previous }
 }
@@ -64,12 +68,42 @@ impl Drop for Registration {
     }
 }
 
+/// Marks the current thread as polling for an event until the guard is
+/// dropped: it sleeps between polls, but it is waiting on a deadline, not
+/// stuck, so no deadlock may be declared while it polls.
+pub fn polling() -> Polling {
+    let id = current_live_id();
+    set_polling(id, 1);
+    Polling { id }
+}
+
+fn set_polling(id: Option<u64>, delta: i32) {
+    let Some(id) = id else { return };
+    let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(t) = live.iter_mut().find(|t| t.id == id) {
+        t.polling = t.polling.saturating_add_signed(delta);
+    }
+}
+
+/// Ends a [`polling`] wait when dropped.
+#[must_use = "the thread counts as polling only while this guard lives"]
+#[derive(Debug)]
+pub struct Polling {
+    id: Option<u64>,
+}
+
+impl Drop for Polling {
+    fn drop(&mut self) {
+        set_polling(self.id, -1);
+    }
+}
+
 /// Every registered thread that has not finished.
 pub fn live_threads() -> Vec<LiveThread> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
-pub(crate) fn current_live_id() -> Option<u64> {
+pub fn current_live_id() -> Option<u64> {
     if cfg!(loom) {
         return None;
     }

@@ -46,10 +46,11 @@ use std::sync::Arc;
 
 pub use events::{CallGuard, EventLog, Worker, progress};
 pub use watchdog::{StallKind, cpu_budget, wall_ceiling};
-pub use report::{expect_panic, note};
+pub use report::{deliberate_panic, expect_panic, is_deliberate, note};
 #[cfg(not(loom))]
 pub use spawn::join_as_they_finish;
 pub use spawn::{join, spawn};
+pub use wait::stall_timeout;
 
 /// Every thread now blocked in a `kata_sync` primitive, oldest first, as
 /// `(thread name, operation, file:line)`. Suites ask this instead of the
@@ -89,7 +90,17 @@ pub struct Check {
 /// Starts a test that guards `property`: installs the panic reporter and starts
 /// the watchdog.
 pub fn check(property: &'static Property) -> Check {
+    report::open();
+    let seed = seed();
+    kata_hooks::set_plan(if cfg!(loom) {
+        kata_hooks::SpuriousPlan::Repeat(kata_hooks::Pattern::two_then_real())
+    } else {
+        kata_hooks::SpuriousPlan::Random { seed }
+    });
     report::start(property);
+    if !cfg!(loom) {
+        report::note("seed", seed);
+    }
     let log = Arc::new(EventLog::new());
     let watchdog = watchdog::Watchdog::start(Arc::clone(&log), property);
     Check {
@@ -117,6 +128,17 @@ impl Drop for Check {
             report::finish(true);
         }
     }
+}
+
+/// The seed of this run's randomness (injected spurious wakeups, and the
+/// suites' own jitter where they ask for it): `KATA_SEED` when the runner
+/// sets it (`cargo xtask check --seed` replays a run), a fixed value
+/// otherwise.
+pub fn seed() -> u64 {
+    std::env::var("KATA_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5EED)
 }
 
 /// Keeps the watchdog from calling a slow but live step a hang: while the

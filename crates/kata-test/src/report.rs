@@ -1,15 +1,20 @@
 //! The verdict channel between a hidden test and `cargo xtask check`.
 //!
-//! The runner passes three variables: `KATA_REPORT`, a file to append JSON
-//! lines to; `KATA_NONCE`, a random token stamped on every line so that text
-//! the kata prints can never pass for a verdict; and `KATA_IMPL_DIR`, the
-//! folder of the code under test, used to pick the kata's own frame out of a
-//! panic's backtrace. Without them (plain `cargo test`) nothing is written.
+//! The runner sets `KATA_CHANNEL=stdin` and writes three lines to the test
+//! process's standard input, then closes it: `nonce=` a random token stamped
+//! on every record, so that nothing else can pass for a verdict; `report=`
+//! the file to append JSON lines to; `impl=` the folder of the code under
+//! test, used to pick the kata's own frame out of a panic's backtrace. The
+//! test reads them when it starts, before any kata code runs, so the token
+//! is never in the environment or the arguments, and kata code (which may
+//! not touch `std::io`, `std::env` or `std::fs`, see the facade stage)
+//! cannot learn it. Without `KATA_CHANNEL` (plain `cargo test`) nothing is
+//! read or written.
 
 use std::backtrace::Backtrace;
 use std::cell::Cell;
 use std::fs::OpenOptions;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::panic::{self, PanicHookInfo};
 use std::sync::{Once, OnceLock};
 
@@ -24,15 +29,30 @@ struct Channel {
 
 fn channel() -> Option<&'static Channel> {
     static CHANNEL: OnceLock<Option<Channel>> = OnceLock::new();
-    CHANNEL
-        .get_or_init(|| {
-            Some(Channel {
-                path: std::env::var("KATA_REPORT").ok()?,
-                nonce: std::env::var("KATA_NONCE").ok()?,
-                impl_dir: std::env::var("KATA_IMPL_DIR").ok(),
-            })
-        })
-        .as_ref()
+    CHANNEL.get_or_init(read_channel).as_ref()
+}
+
+fn read_channel() -> Option<Channel> {
+    if std::env::var("KATA_CHANNEL").ok()? != "stdin" {
+        return None;
+    }
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).ok()?;
+    let field = |key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+            .map(str::to_owned)
+    };
+    Some(Channel {
+        path: field("report")?,
+        nonce: field("nonce").filter(|n| !n.is_empty())?,
+        impl_dir: field("impl"),
+    })
+}
+
+/// Reads the channel now, before the test body (and so any kata code) runs.
+pub(crate) fn open() {
+    let _ = channel();
 }
 
 /// Appends one record. Lines are short and the file is opened in append
@@ -90,6 +110,21 @@ pub fn note(key: &str, value: u64) {
     );
 }
 
+/// How a panic the suite raises on purpose begins; see [`deliberate_panic`].
+const DELIBERATE: &str = "[deliberate panic from the suite] ";
+
+/// Panics on purpose, e.g. in a job the suite hands to a thread pool to see
+/// that the pool survives it. Such a panic is not a failure; every other
+/// panic is, even one the kata catches and swallows.
+pub fn deliberate_panic(why: &str) -> ! {
+    std::panic::panic_any(format!("{DELIBERATE}{why}"))
+}
+
+/// Whether a panic message is one of the suite's [`deliberate_panic`]s.
+pub fn is_deliberate(message: &str) -> bool {
+    message.starts_with(DELIBERATE)
+}
+
 thread_local! {
     static EXPECTING_PANIC: Cell<bool> = const { Cell::new(false) };
 }
@@ -123,6 +158,9 @@ fn payload_message(payload: &(dyn std::any::Any + Send)) -> String {
 fn record_panic(info: &PanicHookInfo<'_>) {
     let Some(ch) = channel() else { return };
     let message = payload_message(info.payload());
+    if message.starts_with(DELIBERATE) {
+        return;
+    }
     let location = info
         .location()
         .map(|l| format!("{}:{}", l.file(), l.line()));

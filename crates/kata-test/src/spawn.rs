@@ -42,9 +42,11 @@ pub fn join_as_they_finish<T>(threads: Vec<JoinHandle<T>>) -> Vec<T> {
     let mut pending: Vec<(usize, JoinHandle<T>)> = threads.into_iter().enumerate().collect();
     let mut results: Vec<Option<T>> = pending.iter().map(|_| None).collect();
     while !pending.is_empty() {
-        crate::wait::until(std::time::Duration::MAX, || {
-            pending.iter().any(|(_, t)| t.is_finished())
-        });
+        // Not `wait::until`, which marks the thread as polling: this thread
+        // is blocked for as long as the threads it waits for are.
+        while !pending.iter().any(|(_, t)| t.is_finished()) {
+            std::thread::park_timeout(std::time::Duration::from_millis(1));
+        }
         let i = pending
             .iter()
             .position(|(_, t)| t.is_finished())

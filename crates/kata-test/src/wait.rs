@@ -19,6 +19,7 @@ pub fn until_blocked(thread: &str, grace: Duration) -> bool {
 /// Polls `event` until it is true or `deadline` has passed; returns whether
 /// it became true.
 pub fn until(deadline: Duration, mut event: impl FnMut() -> bool) -> bool {
+    let _polling = kata_hooks::polling();
     let start = Instant::now();
     loop {
         if event() {
@@ -54,4 +55,64 @@ pub fn settle(thread: &str, polls: u32, grace: Duration, mut done: impl FnMut() 
         blocked_polls >= polls
     });
     finished
+}
+
+/// The deadline for an event that a correct answer produces: half the
+/// watchdog's wall-clock ceiling (30 s by default). It is generous on
+/// purpose, since a correct answer on a busy machine may be slow, and costs
+/// nothing when the event comes; when nothing can produce it any more,
+/// [`until_done`] gives up long before.
+pub fn stall_timeout() -> Duration {
+    crate::wall_ceiling() / 2
+}
+
+/// How long every other thread of the scenario must stay asleep before
+/// [`until_done`] decides the event will never come.
+const STUCK_CONFIRM: Duration = Duration::from_secs(1);
+
+/// Waits for an event that a correct answer produces, and returns whether it
+/// came. It gives up when nothing can produce it any more: every other thread
+/// of the scenario (see [`crate::blocked_threads`]) has been asleep in the
+/// kernel, with no progress, for a second; or after [`stall_timeout`]. A
+/// busy machine delays the event but never makes it look impossible, since a
+/// thread that is delayed is runnable, not asleep.
+pub fn until_done(mut event: impl FnMut() -> bool) -> bool {
+    let _polling = kata_hooks::polling();
+    let start = Instant::now();
+    let deadline = stall_timeout();
+    let mut asleep_since: Option<Instant> = None;
+    let mut progress = crate::events::PROGRESS.load(std::sync::atomic::Ordering::Relaxed);
+    loop {
+        if event() {
+            return true;
+        }
+        if start.elapsed() >= deadline {
+            return false;
+        }
+        let now = crate::events::PROGRESS.load(std::sync::atomic::Ordering::Relaxed);
+        if now == progress && crate::watchdog::others_asleep() {
+            if asleep_since.get_or_insert_with(Instant::now).elapsed() >= STUCK_CONFIRM {
+                return false;
+            }
+        } else {
+            asleep_since = None;
+        }
+        progress = now;
+        std::thread::park_timeout(Duration::from_millis(1));
+    }
+}
+
+/// Receives from `rx` as [`until_done`] waits: `None` when nothing can send
+/// any more, or after [`stall_timeout`].
+pub fn recv<T>(rx: &std::sync::mpsc::Receiver<T>) -> Option<T> {
+    let mut got = None;
+    until_done(|| match rx.try_recv() {
+        Ok(v) => {
+            got = Some(v);
+            true
+        }
+        Err(std::sync::mpsc::TryRecvError::Empty) => false,
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => true,
+    });
+    got
 }

@@ -165,11 +165,27 @@ fn every_thread_asleep_in_a_wait() -> bool {
     }
     let blocked = kata_hooks::blocked_threads();
     live.iter().all(|t| {
-        blocked
+        t.polling == 0
+            && blocked
             .iter()
             .filter(|b| b.live_id == Some(t.id))
             .any(|b| b.op == "JoinHandle::join" || b.os_tid.is_some_and(is_asleep))
     })
+}
+
+/// Whether every registered thread other than the current one is asleep in
+/// the kernel (in any wait: a facade primitive, a join, or the suite's own
+/// channel). `false` when there is no other thread, or a state is unknown.
+pub(crate) fn others_asleep() -> bool {
+    let me = kata_hooks::current_live_id();
+    let others: Vec<_> = kata_hooks::live_threads()
+        .into_iter()
+        .filter(|t| Some(t.id) != me)
+        .collect();
+    !others.is_empty()
+        && others
+            .iter()
+            .all(|t| t.polling == 0 && t.os_tid.is_some_and(is_asleep))
 }
 
 /// Whether the OS thread `tid` of this process is sleeping (Linux: state `S`

@@ -1,6 +1,7 @@
 //! mutant: exits-early-with-fake-summary
-//! stage: functional
-//! bug: `size` prints a line that looks like a passing test summary and ends the process with status 0. Not a concurrency bug: it proves that the checker trusts only the verdicts its tests write, never the exit status or the output.
+//! stage: facade
+//! unscanned: functional
+//! bug: `size` prints a line that looks like a passing test summary and ends the process with status 0. Not a concurrency bug: `std::process` is outside what a kata may use (facade), and even with that scan skipped it proves that the checker trusts only the verdicts its tests write, never the exit status or the output.
 
 use std::collections::VecDeque;
 

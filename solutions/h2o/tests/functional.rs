@@ -174,7 +174,7 @@ fn the_next_molecule_waits_until_this_one_is_released(#[case] order: Arrival) {
                 // SeqCst: a test flag; nothing to tune. The deadline only
                 // keeps a broken test from hanging: the main thread opens
                 // the gate long before.
-                wait::until(kata_test::stall_timeout() / 2, || {
+                wait::until_done(|| {
                     open.load(Ordering::SeqCst)
                 });
             }

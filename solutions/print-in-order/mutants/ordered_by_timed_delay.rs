@@ -1,6 +1,6 @@
 //! mutant: ordered-by-timed-delay
 //! stage: functional
-//! bug: `second` and `third` wait out a fixed delay by yielding until a clock says it is over (a sleep the facade cannot see) instead of waiting for the earlier callback: a late start or a slow callback breaks the order.
+//! bug: `second` and `third` wait out a fixed delay by yielding a fixed number of times (a sleep the facade cannot see, and no clock is allowed) instead of waiting for the earlier callback: a late start or a slow callback breaks the order.
 //!
 //! # Print in order: reference solution
 //!
@@ -12,8 +12,6 @@
 
 // The kata's API is exactly LeetCode's: `new` without `Default`.
 #![allow(clippy::new_without_default)]
-
-use std::time::{Duration, Instant};
 
 use kata_sync::{Condvar, Mutex};
 
@@ -73,8 +71,7 @@ impl Foo {
     /// callback returned.
     fn wait_until_done(&self, stage: u8) {
         // BUG: a guess at how long the earlier callbacks take, not a wait.
-        let until = Instant::now() + Duration::from_millis(2 * u64::from(stage));
-        while Instant::now() < until {
+        for _ in 0..2_000 * u32::from(stage) {
             kata_sync::thread::yield_now();
         }
     }

@@ -103,7 +103,7 @@ fn other_keys_proceed_while_f_runs() {
             });
         })
     };
-    in_f.recv_timeout(kata_test::stall_timeout())
+    kata_test::wait::recv(&in_f).ok_or(())
         .expect("update(\"a\", ...) never called f");
     let (done, finished) = mpsc::channel();
     let other = {
@@ -116,7 +116,7 @@ fn other_keys_proceed_while_f_runs() {
             done.send(got).unwrap();
         })
     };
-    let got = finished.recv_timeout(kata_test::stall_timeout() / 2);
+    let got = kata_test::wait::recv(&finished).ok_or(());
     drop(release);
     let got = got.expect(
         "a global lock is held while f runs: set, get and update on key \"b\" did not complete while update on key \"a\" was inside f",
