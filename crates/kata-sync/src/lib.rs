@@ -52,6 +52,7 @@
 //!
 //! [loom]: https://docs.rs/loom
 
+pub mod atomic;
 mod barrier;
 pub mod cell;
 mod condvar;
@@ -72,21 +73,6 @@ pub use semaphore::Semaphore;
 pub use loom::sync::Arc;
 #[cfg(not(loom))]
 pub use std::sync::Arc;
-
-/// Atomic types and fences: `std::sync::atomic` on real threads, loom's models
-/// under `--cfg loom`.
-pub mod atomic {
-    #[cfg(loom)]
-    pub use loom::sync::atomic::{
-        AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8, AtomicU32, AtomicU64,
-        AtomicUsize, Ordering, fence,
-    };
-    #[cfg(not(loom))]
-    pub use std::sync::atomic::{
-        AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicPtr, AtomicU8, AtomicU32, AtomicU64,
-        AtomicUsize, Ordering, fence,
-    };
-}
 
 /// Spin-loop hints. Under loom, [`hint::spin_loop`](crate::hint::spin_loop)
 /// yields to another thread, which is what lets loom explore a spin loop.

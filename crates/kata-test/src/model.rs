@@ -10,6 +10,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// keeping each kata's model stage to a few seconds on two cores.
 pub const DEFAULT_PREEMPTIONS: usize = 3;
 
+/// loom's limit on scheduling decisions in one execution, unless
+/// `KATA_LOOM_MAX_BRANCHES` says otherwise (loom's own default is 1,000).
+pub const DEFAULT_MAX_BRANCHES: usize = 10_000;
+
 /// Explores every interleaving of `f` that needs at most
 /// [`DEFAULT_PREEMPTIONS`] preemptions.
 pub fn run<F>(f: F)
@@ -36,6 +40,14 @@ where
     // Never `max_duration`: loom would stop early and call it a pass.
     builder.max_duration = None;
     builder.max_permutations = None;
+    // How many scheduling decisions one execution may take before loom gives
+    // up on it ("too many branches"). Facade atomics yield on a spin, so a
+    // busy-wait rarely gets near this; `cargo xtask check` raises it once
+    // before it calls a model unverifiable.
+    builder.max_branches = std::env::var("KATA_LOOM_MAX_BRANCHES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_MAX_BRANCHES);
     let executions = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&executions);
     builder.check(move || {
