@@ -20,6 +20,23 @@ pub struct Args {
     /// to `katas/`.
     #[arg(long = "impl", value_name = "FILE")]
     pub impl_file: Option<PathBuf>,
+    /// Replay a run's randomness (injected spurious wakeups, the stress
+    /// stage's timing): a failure report prints the seed it used.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// This process's seed for the suites' randomness: `--seed`, or fresh.
+static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// The seed every test of this check gets as `KATA_SEED`.
+pub fn seed() -> u64 {
+    *SEED.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        h.finish() % 1_000_000_000
+    })
 }
 
 /// The stages, in the order they run.
@@ -121,6 +138,9 @@ pub enum Verdict {
 }
 
 pub fn run(args: &Args, out: &Out) -> Code {
+    if let Some(seed) = args.seed {
+        let _ = SEED.set(seed);
+    }
     let kata = match kata::find(&args.kata) {
         Ok(k) => k,
         Err(e) => {
@@ -189,6 +209,9 @@ fn rerun_command(args: &Args) -> String {
     }
     if let Some(f) = &args.impl_file {
         s.push_str(&format!(" --impl {}", f.display()));
+    }
+    if let Some(seed) = args.seed {
+        s.push_str(&format!(" --seed {seed}"));
     }
     s
 }
@@ -323,6 +346,7 @@ pub fn pipeline_with(
             "CARGO_TARGET_DIR".to_owned(),
             paths::check_dir().join("threads").display().to_string(),
         ),
+        ("KATA_SEED".to_owned(), seed().to_string()),
     ];
     for stage in [Stage::Api, Stage::Functional, Stage::Stress] {
         if stop(&results) {
@@ -655,6 +679,21 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
             })
         })
         .map(|a| paths::display(std::path::Path::new(&a)));
+    if matches!(stage, Stage::Functional | Stage::Stress)
+        && let Some(seed) = run
+            .events("note")
+            .find(|n| n["key"] == "seed")
+            .and_then(|n| n["value"].as_u64())
+    {
+        f.output = format!(
+            "{}(this run's spurious wakeups came from seed {seed}; `--seed {seed}` replays them)\n",
+            f.output
+        );
+        f.cause = Some(format!(
+            "{}\nreplay this run's spurious wakeups with --seed {seed}",
+            f.cause.take().unwrap_or_default()
+        ).trim_start().to_owned());
+    }
     let inside_loom = panic
         .and_then(|p| p["location"].as_str())
         .is_some_and(|l| l.contains("/loom-") && !in_kata(l));

@@ -65,6 +65,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
                     kata: k.name.clone(),
                     solution: true,
                     impl_file: None,
+                    seed: Some(check::seed()),
                 },
                 out,
             );
