@@ -362,18 +362,16 @@ pub fn pipeline_with(
             },
             None => continue,
         };
+        let mut r = r;
+        let suite_broken = !theirs.is_empty() && stage == Stage::Api;
+        if suite_broken && !matches!(r.status, Status::Fail(_)) {
+            // The API matched trybuild's cases but the suite still does not
+            // compile against it: the API stage fails, once, and says why.
+            r.status = Status::Fail(vec![suite_compile_failure(&theirs)]);
+        }
         results.push(r);
         progress(out, results.last().expect("pushed"));
-        if !theirs.is_empty() && stage == Stage::Api {
-            // The API matched trybuild's cases but the suite still does not
-            // compile against it: report once, at the API stage, and stop.
-            if !failed(&results, Stage::Api) {
-                results.push(StageResult {
-                    stage: Stage::Api,
-                    status: Status::Fail(vec![suite_compile_failure(&theirs)]),
-                    took: Duration::ZERO,
-                });
-            }
+        if suite_broken {
             return Verdict::Ran(results);
         }
     }
@@ -689,10 +687,14 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
             "{}(this run's spurious wakeups came from seed {seed}; `--seed {seed}` replays them)\n",
             f.output
         );
-        f.cause = Some(format!(
-            "{}\nreplay this run's spurious wakeups with --seed {seed}",
-            f.cause.take().unwrap_or_default()
-        ).trim_start().to_owned());
+        f.cause = Some(
+            format!(
+                "{}\nreplay this run's spurious wakeups with --seed {seed}",
+                f.cause.take().unwrap_or_default()
+            )
+            .trim_start()
+            .to_owned(),
+        );
     }
     let inside_loom = panic
         .and_then(|p| p["location"].as_str())

@@ -47,7 +47,8 @@ macro_rules! exit_codes {
     () => {
         "Exit codes:
   0  every stage passed (or the command succeeded)
-  1  the code under test failed a stage
+  1  the code under test failed a stage, or a stage could not verify it
+     (NOT VERIFIED: never a pass)
   2  usage error: unknown kata, missing file, bad arguments
   3  the kata is not started, or still has todo!() in it
   4  the project itself is broken (the suite does not build, cargo failed)"
@@ -68,9 +69,9 @@ when stuck, `cargo xtask compare <kata>` once it passes.
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check a kata against its hidden suite: build, api, functional, stress,
-    /// facade scan and loom model, in that order, stopping at the first
-    /// failing stage.
+    /// Check a kata against its hidden suite: facade (what the code may
+    /// use), build, api, functional, stress and the loom model, in that
+    /// order, stopping at the first failing stage.
     #[command(after_help = EXIT_CODES)]
     Check(check::Args),
     /// List every kata in the recommended order, with its difficulty, your

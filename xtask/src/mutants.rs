@@ -54,8 +54,7 @@ pub fn parse(file: &Path) -> Result<Mutant, String> {
     let bug = field("bug").ok_or_else(|| format!("{}: no `//! bug:` header", file.display()))?;
     let unscanned = match field("unscanned") {
         Some(s) => Some(
-            Stage::parse(&s)
-                .ok_or_else(|| format!("{}: unknown stage `{s}`", file.display()))?,
+            Stage::parse(&s).ok_or_else(|| format!("{}: unknown stage `{s}`", file.display()))?,
         ),
         None => None,
     };
@@ -123,7 +122,11 @@ pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
                 second = format!(
                     "; with the facade stage skipped, {} {}",
                     later.name(),
-                    if held { "rejects it too" } else { "does NOT reject it" }
+                    if held {
+                        "rejects it too"
+                    } else {
+                        "does NOT reject it"
+                    }
                 );
             }
             if good {

@@ -18,13 +18,21 @@ pub fn run(args: &Args, out: &Out) -> Code {
     let start = Instant::now();
     let mut passed = 0;
     let mut failed = 0;
+    // Counts a result; prints it unless `what` is empty (the mutant table
+    // has already printed its own line for each).
     let mut tally = |ok: bool, what: &str| {
         if ok {
             passed += 1;
-            println!("  {} {what}", out.green("ok  "));
         } else {
             failed += 1;
-            println!("  {} {what}", out.red("FAIL"));
+        }
+        if !what.is_empty() {
+            let tag = if ok {
+                out.green("ok  ")
+            } else {
+                out.red("FAIL")
+            };
+            println!("  {tag} {what}");
         }
     };
 
@@ -80,11 +88,8 @@ pub fn run(args: &Args, out: &Out) -> Code {
     if !args.no_mutants {
         println!("{}", out.bold("== every mutant is rejected by its stage"));
         let (ok, total) = crate::mutants::check_all(&katas, out);
-        for _ in 0..ok {
-            tally(true, "mutant");
-        }
-        for _ in ok..total {
-            tally(false, "mutant");
+        for i in 0..total {
+            tally(i < ok, "");
         }
     }
 

@@ -135,7 +135,7 @@ pub(crate) fn current_os_tid() -> Option<u32> {
         return None;
     }
     std::thread_local! { static TID: Option<u32> = std::fs::read_link("/proc/thread-self")
-        .ok()
-        .and_then(|p| p.file_name()?.to_str()?.parse().ok()); }
+    .ok()
+    .and_then(|p| p.file_name()?.to_str()?.parse().ok()); }
     TID.try_with(|t| *t).ok().flatten()
 }

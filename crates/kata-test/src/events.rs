@@ -10,7 +10,6 @@ use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-
 /// Bumped whenever a call into the kata returns (and by [`progress`]); the
 /// watchdog's measure of progress. Plain events do not count: a monitor
 /// thread that keeps logging while every worker is stuck is not progress.

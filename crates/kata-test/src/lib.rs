@@ -45,12 +45,12 @@ mod watchdog;
 use std::sync::Arc;
 
 pub use events::{CallGuard, EventLog, Worker, progress};
-pub use watchdog::{StallKind, cpu_budget, wall_ceiling};
 pub use report::{deliberate_panic, expect_panic, is_deliberate, note};
 #[cfg(not(loom))]
 pub use spawn::join_as_they_finish;
 pub use spawn::{join, spawn};
 pub use wait::stall_timeout;
+pub use watchdog::{StallKind, cpu_budget, wall_ceiling};
 
 /// Every thread now blocked in a `kata_sync` primitive, oldest first, as
 /// `(thread name, operation, file:line)`. Suites ask this instead of the

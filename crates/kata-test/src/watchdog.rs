@@ -119,28 +119,43 @@ fn watch(log: &EventLog, property: &Property, stopped: &mpsc::Receiver<()>) {
         if !cfg!(loom) && every_thread_asleep_in_a_wait() {
             let start = *all_blocked_since.get_or_insert_with(Instant::now);
             if start.elapsed() >= DEADLOCK_CONFIRM {
-                stall(log, property, StallKind::Deadlock, format!(
-                    "every thread is blocked, none can wake another, and none has moved for {:.1}s (a deadlock: no notification or unlock is pending)",
-                    start.elapsed().as_secs_f64()
-                ));
+                stall(
+                    log,
+                    property,
+                    StallKind::Deadlock,
+                    format!(
+                        "every thread is blocked, none can wake another, and none has moved for {:.1}s (a deadlock: no notification or unlock is pending)",
+                        start.elapsed().as_secs_f64()
+                    ),
+                );
             }
         } else {
             all_blocked_since = None;
         }
         let cpu = process_cpu_time().saturating_sub(cpu_since);
         if cpu >= budget {
-            stall(log, property, StallKind::Spin, format!(
-                "no progress while the threads used {:.1}s of CPU time ({:.1}s of wall-clock time): a thread spinning forever, or a livelock",
-                cpu.as_secs_f64(),
-                since.elapsed().as_secs_f64()
-            ));
+            stall(
+                log,
+                property,
+                StallKind::Spin,
+                format!(
+                    "no progress while the threads used {:.1}s of CPU time ({:.1}s of wall-clock time): a thread spinning forever, or a livelock",
+                    cpu.as_secs_f64(),
+                    since.elapsed().as_secs_f64()
+                ),
+            );
         }
         if since.elapsed() >= ceiling {
-            stall(log, property, StallKind::Undecided, format!(
-                "no progress for {:.0}s of wall-clock time, in which the test got only {:.1}s of CPU time and no deadlock was seen: the machine was too busy to decide",
-                since.elapsed().as_secs_f64(),
-                cpu.as_secs_f64()
-            ));
+            stall(
+                log,
+                property,
+                StallKind::Undecided,
+                format!(
+                    "no progress for {:.0}s of wall-clock time, in which the test got only {:.1}s of CPU time and no deadlock was seen: the machine was too busy to decide",
+                    since.elapsed().as_secs_f64(),
+                    cpu.as_secs_f64()
+                ),
+            );
         }
     }
 }
@@ -148,7 +163,11 @@ fn watch(log: &EventLog, property: &Property, stopped: &mpsc::Receiver<()>) {
 fn stall(log: &EventLog, property: &Property, kind: StallKind, why: String) -> ! {
     static ONCE: Mutex<()> = Mutex::new(());
     let _one = ONCE.lock();
-    let report = format!("{why}, while checking that {}.\n{}", property.name, log.render());
+    let report = format!(
+        "{why}, while checking that {}.\n{}",
+        property.name,
+        log.render()
+    );
     report::stall(kind, &report);
     eprintln!("\nkata-watchdog ({}): {report}", kind.name());
     // The stuck threads cannot be unwound, so end the whole process; the
@@ -167,9 +186,9 @@ fn every_thread_asleep_in_a_wait() -> bool {
     live.iter().all(|t| {
         t.polling == 0
             && blocked
-            .iter()
-            .filter(|b| b.live_id == Some(t.id))
-            .any(|b| b.op == "JoinHandle::join" || b.os_tid.is_some_and(is_asleep))
+                .iter()
+                .filter(|b| b.live_id == Some(t.id))
+                .any(|b| b.op == "JoinHandle::join" || b.os_tid.is_some_and(is_asleep))
     })
 }
 

@@ -1,4 +1,4 @@
-//! Stage 2, functional: what the queue does, one scenario at a time.
+//! Stage 4 of 6, functional: what the queue does, one scenario at a time.
 
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -133,7 +133,8 @@ fn dequeue_blocks_until_an_item_arrives() {
         "dequeue returned while the queue was empty"
     );
     q.enqueue(42_u32);
-    let item = kata_test::wait::recv(&returned).ok_or(())
+    let item = kata_test::wait::recv(&returned)
+        .ok_or(())
         .expect("dequeue did not return after an item was enqueued: a missing notify?");
     assert_eq!(item, 42, "dequeue returned an item that was never enqueued");
     kata_test::join(consumer);
@@ -172,7 +173,8 @@ fn enqueue_blocks_while_full_and_resumes_after_a_dequeue(#[case] capacity: usize
         "size() of a full queue with a producer waiting"
     );
     assert_eq!(q.dequeue(), 0, "dequeue returned items out of order");
-    kata_test::wait::recv(&returned).ok_or(())
+    kata_test::wait::recv(&returned)
+        .ok_or(())
         .expect("enqueue did not return after a dequeue made room: a missing notify?");
     kata_test::join(producer);
     assert_eq!(

@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small scenarios, under loom.
+//! Stage 6 of 6, model: every interleaving of small scenarios, under loom.
 //!
 //! Scenarios stay within loom's limit of 5 threads, the main one included.
 //! `kata_test::model::run` uses a preemption bound of 3 (override with

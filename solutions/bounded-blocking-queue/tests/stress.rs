@@ -1,4 +1,4 @@
-//! Stage 3, stress: many producers and consumers on real threads.
+//! Stage 5 of 6, stress: many producers and consumers on real threads.
 //!
 //! Every item is `(producer, sequence number)`. Consumers stop at a poison
 //! item that the main thread sends once every producer is done. Checked:

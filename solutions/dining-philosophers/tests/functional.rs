@@ -1,4 +1,4 @@
-//! Stage 2, functional: one situation at a time, on real threads.
+//! Stage 4 of 6, functional: one situation at a time, on real threads.
 //!
 //! Every callback checks, as it runs, that its step may come next and that
 //! the fork it touches is free (a pick) or its own (`eat`, a put): see
@@ -92,9 +92,7 @@ impl Gate {
     /// from hanging: the main thread opens the gate long before.
     fn pass(&self) {
         // SeqCst: a test flag; nothing to tune.
-        wait::until_done(|| {
-            self.0.load(Ordering::SeqCst)
-        });
+        wait::until_done(|| self.0.load(Ordering::SeqCst));
     }
 
     fn open(&self) {

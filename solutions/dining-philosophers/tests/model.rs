@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small scenarios, under loom.
+//! Stage 6 of 6, model: every interleaving of small scenarios, under loom.
 //!
 //! Each fork has a cell saying who holds it, written by its pick and put
 //! callbacks and read by `eat` (see `common::Table`). Loom sees the cells as

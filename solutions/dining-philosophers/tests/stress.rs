@@ -1,4 +1,4 @@
-//! Stage 3, stress: many meals on real threads, with timing varied.
+//! Stage 5 of 6, stress: many meals on real threads, with timing varied.
 //!
 //! Every philosopher's thread calls `wants_to_eat` over and over, the
 //! threads start in a random order with random pauses, and some callbacks

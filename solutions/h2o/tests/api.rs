@@ -1,4 +1,4 @@
-//! Stage 1, api: the kata's public API is exactly the one the issue fixes,
+//! Stage 3 of 6 (after facade and build), api: the kata's public API is exactly the one the issue fixes,
 //! and `H2O` can be shared across threads.
 //!
 //! Each file under `api/` must compile and run. trybuild compiles them one by

@@ -1,4 +1,4 @@
-//! Stage 2, functional: molecules, one arrival order at a time.
+//! Stage 4 of 6, functional: molecules, one arrival order at a time.
 //!
 //! Atoms are started one at a time. After each start the test waits until
 //! the new thread has been released, has returned, or is asleep in a
@@ -174,9 +174,7 @@ fn the_next_molecule_waits_until_this_one_is_released(#[case] order: Arrival) {
                 // SeqCst: a test flag; nothing to tune. The deadline only
                 // keeps a broken test from hanging: the main thread opens
                 // the gate long before.
-                wait::until_done(|| {
-                    open.load(Ordering::SeqCst)
-                });
+                wait::until_done(|| open.load(Ordering::SeqCst));
             }
         });
     }

@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small scenarios, under loom.
+//! Stage 6 of 6, model: every interleaving of small scenarios, under loom.
 //!
 //! Each release callback writes cells that it shares with every release of
 //! the molecules just before and after its own (see `common::Water`), and

@@ -1,4 +1,4 @@
-//! Stage 3, stress: many molecules on real threads, with timing varied.
+//! Stage 5 of 6, stress: many molecules on real threads, with timing varied.
 //!
 //! Each run starts one thread per atom, in the case's arrival order, with a
 //! random pause between starts, and some release callbacks take a random

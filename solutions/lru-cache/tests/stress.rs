@@ -1,4 +1,4 @@
-//! Stage 3, stress: many short concurrent histories, each checked for
+//! Stage 5 of 6, stress: many short concurrent histories, each checked for
 //! linearizability, and `len() <= capacity()` watched under load.
 
 mod common;

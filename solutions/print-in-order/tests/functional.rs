@@ -1,4 +1,4 @@
-//! Stage 2, functional: the order, one start order at a time.
+//! Stage 4 of 6, functional: the order, one start order at a time.
 //!
 //! Threads are started one by one. After each start the test waits until the
 //! new thread has either returned or blocked in a `kata_sync` primitive (a

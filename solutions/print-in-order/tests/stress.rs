@@ -1,4 +1,4 @@
-//! Stage 3, stress: every start order, many times, with timing varied.
+//! Stage 5 of 6, stress: every start order, many times, with timing varied.
 //!
 //! Each round starts the three threads in the case's order, with a random
 //! pause between starts, and every callback takes a random while, during

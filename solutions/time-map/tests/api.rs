@@ -1,4 +1,4 @@
-//! Stage 1, api: the public API is exactly the statement's, and the map is
+//! Stage 3 of 6 (after facade and build), api: the public API is exactly the statement's, and the map is
 //! Send + Sync when its keys and values are.
 
 use kata_test::Property;

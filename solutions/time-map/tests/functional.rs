@@ -1,4 +1,4 @@
-//! Stage 2, functional: LeetCode 981's semantics, one thread at a time.
+//! Stage 4 of 6, functional: LeetCode 981's semantics, one thread at a time.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small scenarios under loom.
+//! Stage 6 of 6, model: every interleaving of small scenarios under loom.
 #![cfg(loom)]
 
 mod common;

@@ -1,4 +1,4 @@
-//! Stage 3, stress: linearizable histories, per-key independence, no lost
+//! Stage 5 of 6, stress: linearizable histories, per-key independence, no lost
 //! updates and no lost first inserts, on real threads.
 
 mod common;
@@ -103,7 +103,8 @@ fn other_keys_proceed_while_f_runs() {
             });
         })
     };
-    kata_test::wait::recv(&in_f).ok_or(())
+    kata_test::wait::recv(&in_f)
+        .ok_or(())
         .expect("update(\"a\", ...) never called f");
     let (done, finished) = mpsc::channel();
     let other = {

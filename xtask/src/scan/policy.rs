@@ -44,7 +44,10 @@ pub const INVISIBLE: &[(&str, &str)] = &[
     ("std::sync::Once", ONCE),
     ("std::sync::OnceLock", ONCE),
     ("std::sync::LazyLock", ONCE),
-    ("std::cell::UnsafeCell", "kata_sync::cell::UnsafeCell (loom tracks its accesses)"),
+    (
+        "std::cell::UnsafeCell",
+        "kata_sync::cell::UnsafeCell (loom tracks its accesses)",
+    ),
     (
         "std::thread::sleep",
         "a kata_sync::Condvar wait (sleeping is not synchronisation, and loom cannot see it)",
@@ -56,13 +59,19 @@ pub const INVISIBLE: &[(&str, &str)] = &[
     ("std::thread::yield_now", "kata_sync::thread::yield_now"),
     ("std::thread::park", "a kata_sync::Condvar"),
     ("std::thread::park_timeout", "a kata_sync::Condvar"),
-    ("std::thread_local", "state in the shared structure (loom does not model thread-locals)"),
+    (
+        "std::thread_local",
+        "state in the shared structure (loom does not model thread-locals)",
+    ),
     ("std::hint::spin_loop", "kata_sync::hint::spin_loop"),
     ("parking_lot", "the kata_sync item of the same name"),
     ("crossbeam_channel", CHANNEL),
     ("crossbeam", "kata_sync primitives"),
     ("crossbeam_utils", "kata_sync primitives"),
-    ("tokio", "kata_sync primitives (the katas are about threads)"),
+    (
+        "tokio",
+        "kata_sync primitives (the katas are about threads)",
+    ),
 ];
 // ANCHOR_END: rules
 
@@ -207,23 +216,87 @@ pub const ALLOWED_TOOLS: &[&str] = &["rustfmt", "clippy", "diagnostic"];
 /// Why a std module is refused, in one sentence, and what to use instead.
 pub fn why_refused(path: &str) -> (&'static str, &'static str) {
     let rules: &[(&str, &str, &str)] = &[
-        ("std::env", "reads the process environment, which no kata needs", "nothing: a kata takes what it needs as arguments"),
-        ("std::fs", "touches files, and the checker's records are files", "nothing: keep state in memory"),
-        ("std::io", "reads or writes streams and files", "println! for debugging output, std::fmt to format"),
-        ("std::process", "can end the process or start others, cutting the check short", "return or panic"),
-        ("std::net", "opens network connections", "nothing: the katas are in-memory"),
-        ("std::os", "reaches the operating system directly", "kata_sync"),
+        (
+            "std::env",
+            "reads the process environment, which no kata needs",
+            "nothing: a kata takes what it needs as arguments",
+        ),
+        (
+            "std::fs",
+            "touches files, and the checker's records are files",
+            "nothing: keep state in memory",
+        ),
+        (
+            "std::io",
+            "reads or writes streams and files",
+            "println! for debugging output, std::fmt to format",
+        ),
+        (
+            "std::process",
+            "can end the process or start others, cutting the check short",
+            "return or panic",
+        ),
+        (
+            "std::net",
+            "opens network connections",
+            "nothing: the katas are in-memory",
+        ),
+        (
+            "std::os",
+            "reaches the operating system directly",
+            "kata_sync",
+        ),
         ("std::ffi", "talks to foreign code", "nothing"),
-        ("std::arch", "reaches processor instructions the model checker cannot see", "kata_sync::atomic"),
-        ("std::intrinsics", "reaches compiler internals", "kata_sync::atomic"),
-        ("std::backtrace", "inspects the call stack, which would tell the kata who calls it", "nothing"),
-        ("std::panic", "changes how panics are reported, which the checker relies on", "std::panic::catch_unwind and resume_unwind, which are allowed"),
-        ("std::thread", "identifies or times threads, which is not synchronisation", "kata_sync::thread"),
-        ("std::time", "measures time, which is not synchronisation (and loom has no clock)", "a kata_sync::Condvar wait; std::time::Duration is allowed as a value"),
-        ("std::alloc", "manages raw memory, allowed only in the katas that build primitives", "Box, Vec and the collections"),
-        ("std::ptr", "handles raw pointers, allowed only in the katas that build primitives", "references, Box and the collections"),
-        ("std::cell", "is not one of the allowed cells", "kata_sync::cell::UnsafeCell, or Cell/RefCell"),
-        ("std::sync", "is not one of the facade's primitives", "the kata_sync item of the same name"),
+        (
+            "std::arch",
+            "reaches processor instructions the model checker cannot see",
+            "kata_sync::atomic",
+        ),
+        (
+            "std::intrinsics",
+            "reaches compiler internals",
+            "kata_sync::atomic",
+        ),
+        (
+            "std::backtrace",
+            "inspects the call stack, which would tell the kata who calls it",
+            "nothing",
+        ),
+        (
+            "std::panic",
+            "changes how panics are reported, which the checker relies on",
+            "std::panic::catch_unwind and resume_unwind, which are allowed",
+        ),
+        (
+            "std::thread",
+            "identifies or times threads, which is not synchronisation",
+            "kata_sync::thread",
+        ),
+        (
+            "std::time",
+            "measures time, which is not synchronisation (and loom has no clock)",
+            "a kata_sync::Condvar wait; std::time::Duration is allowed as a value",
+        ),
+        (
+            "std::alloc",
+            "manages raw memory, allowed only in the katas that build primitives",
+            "Box, Vec and the collections",
+        ),
+        (
+            "std::ptr",
+            "handles raw pointers, allowed only in the katas that build primitives",
+            "references, Box and the collections",
+        ),
+        (
+            "std::cell",
+            "is not one of the allowed cells",
+            "kata_sync::cell::UnsafeCell, or Cell/RefCell",
+        ),
+        (
+            "std::sync",
+            "is not one of the facade's primitives",
+            "the kata_sync item of the same name",
+        ),
     ];
     rules
         .iter()

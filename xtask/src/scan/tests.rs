@@ -113,7 +113,10 @@ fn refuses_the_environment_files_processes_and_the_network() {
 #[test]
 fn refuses_file_inclusion_and_build_environment_macros() {
     for (src, what) in [
-        ("const S: &str = include_str!(\"../tests/functional.rs\");", "include_str!"),
+        (
+            "const S: &str = include_str!(\"../tests/functional.rs\");",
+            "include_str!",
+        ),
         ("const S: &[u8] = include_bytes!(\"x\");", "include_bytes!"),
         ("include!(\"../../solutions/x/src/lib.rs\");", "include!"),
         ("const S: &str = env!(\"CARGO_PKG_NAME\");", "env!"),
@@ -123,7 +126,13 @@ fn refuses_file_inclusion_and_build_environment_macros() {
         ("core::arch::global_asm!(\"\");", "global_asm!"),
         ("#[doc = include_str!(\"x\")] struct S;", "include_str!"),
     ] {
-        let found = scan_with(src, &Policy { allow_unsafe: true, forbid: vec![] });
+        let found = scan_with(
+            src,
+            &Policy {
+                allow_unsafe: true,
+                forbid: vec![],
+            },
+        );
         assert!(
             found.iter().any(|(_, p)| p == what),
             "{what} not refused in {src}: {found:?}"
@@ -175,7 +184,13 @@ fn refuses_path_modules_extern_blocks_and_exported_symbols() {
         "extern crate std as s;",
         "pub extern \"C\" fn f() {}",
     ] {
-        let found = scan_with(src, &Policy { allow_unsafe: true, forbid: vec![] });
+        let found = scan_with(
+            src,
+            &Policy {
+                allow_unsafe: true,
+                forbid: vec![],
+            },
+        );
         assert!(!found.is_empty(), "not refused: {src}");
     }
 }
@@ -188,7 +203,10 @@ fn refuses_macros_that_build_paths_from_arguments() {
 
 #[test]
 fn refuses_unknown_macros() {
-    assert_eq!(refused("fn f() { thread_local!(static X: u8 = 0); }"), ["thread_local!"]);
+    assert_eq!(
+        refused("fn f() { thread_local!(static X: u8 = 0); }"),
+        ["thread_local!"]
+    );
 }
 
 #[test]

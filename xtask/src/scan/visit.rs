@@ -264,12 +264,23 @@ impl<'a> Visit<'a> for Scanner<'_> {
                 "include" | "include_str" | "include_bytes" => {
                     "pulls in another file, which could be the hidden suite or the reference solution"
                 }
-                "env" | "option_env" => "reads the build environment, which would tell the kata it is being checked",
-                "asm" | "global_asm" | "naked_asm" => "is raw machine code, which no checker can see into",
-                "file" | "module_path" => "asks where the code is being built, which would tell the kata it is being checked",
+                "env" | "option_env" => {
+                    "reads the build environment, which would tell the kata it is being checked"
+                }
+                "asm" | "global_asm" | "naked_asm" => {
+                    "is raw machine code, which no checker can see into"
+                }
+                "file" | "module_path" => {
+                    "asks where the code is being built, which would tell the kata it is being checked"
+                }
                 _ => "is not one of the macros a kata may use",
             };
-            self.refuse(span, &format!("{name}!"), why, "the macros of std's prelude (println!, format!, vec!, assert!, ...)");
+            self.refuse(
+                span,
+                &format!("{name}!"),
+                why,
+                "the macros of std's prelude (println!, format!, vec!, assert!, ...)",
+            );
         }
         self.check_tokens(m.tokens.clone());
         syn::visit::visit_macro(self, m);
@@ -314,11 +325,20 @@ impl<'a> Visit<'a> for Scanner<'_> {
                 "path" => "loads a module from another file, which the facade stage would not see",
                 "cfg_attr" => "changes attributes depending on how the kata is built",
                 "link" | "link_name" | "link_section" | "used" => "reaches the linker",
-                "no_mangle" | "export_name" | "unsafe" => "exports a symbol that could replace the checker's",
-                "global_allocator" | "panic_handler" => "replaces part of the runtime the checker relies on",
+                "no_mangle" | "export_name" | "unsafe" => {
+                    "exports a symbol that could replace the checker's"
+                }
+                "global_allocator" | "panic_handler" => {
+                    "replaces part of the runtime the checker relies on"
+                }
                 _ => "is not one of the attributes a kata may use",
             };
-            self.refuse(span, &format!("#[{joined}]"), why, "derive, allow, inline, must_use, repr, doc and the like");
+            self.refuse(
+                span,
+                &format!("#[{joined}]"),
+                why,
+                "derive, allow, inline, must_use, repr, doc and the like",
+            );
         }
     }
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Checks answers on a busy machine: starts HOGS busy loops (2 by default,
+# one per core of the 2-core reference machine), then checks each subject
+# RUNS times and prints a pass-rate table. Correct answers must pass every
+# run; mutants must be rejected every run, by the stage their header names.
+#
+#   bash scripts/busy-check.sh                      # the default sample
+#   RUNS=10 HOGS=2 bash scripts/busy-check.sh foobar:solution foobar:/tmp/x.rs
+#
+# A subject is KATA:solution, KATA:stub, or KATA:FILE (an --impl file; a
+# file under mutants/ is expected to be rejected).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-10}
+hogs=${HOGS:-2}
+
+subjects=("$@")
+if [ ${#subjects[@]} -eq 0 ]; then
+    for k in $(ls solutions); do
+        subjects+=("$k:solution")
+        for f in solutions/$k/alternatives/*.rs; do [ -e "$f" ] && subjects+=("$k:$f"); done
+    done
+    subjects+=(
+        "bounded-blocking-queue:solutions/bounded-blocking-queue/mutants/missing_notify_in_dequeue.rs"
+        "bounded-blocking-queue:solutions/bounded-blocking-queue/mutants/spins_forever.rs"
+        "dining-philosophers:solutions/dining-philosophers/mutants/everyone_takes_the_left_fork_first.rs"
+    )
+fi
+
+cargo build --quiet -p xtask
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+for _ in $(seq "$hogs"); do
+    ( while :; do :; done ) &
+    pids+=($!)
+done
+echo "cores: $(nproc), busy loops: $hogs, runs per subject: $runs"
+printf '%-28s %-70s %s\n' kata subject "result (expected: pass, or rejected by the named stage)"
+for s in "${subjects[@]}"; do
+    kata=${s%%:*}
+    what=${s#*:}
+    case $what in
+        solution) args=(--solution); expect=pass ;;
+        stub) args=(); expect=notstarted ;;
+        *) args=(--impl "$what")
+           if [[ $what == */mutants/* ]]; then
+               expect=$(sed -n 's|^//! stage: *||p' "$what" | head -1)
+           else
+               expect=pass
+           fi ;;
+    esac
+    good=0
+    times=()
+    for _ in $(seq "$runs"); do
+        start=$(date +%s.%N)
+        out=$(cargo xtask check "$kata" "${args[@]}" 2>&1 || true)
+        end=$(date +%s.%N)
+        times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }')")
+        verdict=$(printf '%s\n' "$out" | grep -E '^(PASS|FAIL|NOT VERIFIED|not started)' | tail -1)
+        case $expect in
+            pass) [[ $verdict == PASS* ]] && good=$((good + 1)) ;;
+            notstarted) [[ $verdict == "not started"* ]] && good=$((good + 1)) ;;
+            *) [[ $verdict == *"fails the $expect stage"* ]] && good=$((good + 1)) ;;
+        esac
+    done
+    printf '%-28s %-70s %s/%s as expected (%s) [s: %s]\n' "$kata" "$what" "$good" "$runs" "$expect" "${times[*]}"
+done
