@@ -108,7 +108,7 @@ pub fn problems() -> Vec<String> {
     for dir in [paths::solutions(), paths::katas()] {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if entry.path().join("Cargo.toml").is_file() && !listed.contains(&name.as_str()) {
+            if entry.path().join("src").is_dir() && !listed.contains(&name.as_str()) {
                 out.push(format!(
                     "{}/{name} is not in katas.toml: add a [[kata]] entry with its difficulty, chapter, bench and hints",
                     paths::display(&dir)
@@ -117,13 +117,18 @@ pub fn problems() -> Vec<String> {
         }
     }
     for m in &metas {
-        for (dir, what) in [(paths::katas(), "stub"), (paths::solutions(), "solution")] {
-            if !dir.join(&m.name).join("Cargo.toml").is_file() {
+        // The learner's own folder under katas/ may be missing or broken:
+        // what must exist is what the project ships.
+        let sol = paths::solutions().join(&m.name);
+        for (file, what) in [
+            (sol.join("Cargo.toml"), "solution"),
+            (sol.join("stub.rs"), "pristine stub (the stub as shipped)"),
+        ] {
+            if !file.is_file() {
                 out.push(format!(
-                    "katas.toml lists `{}` but {}/{} has no {what}: add it or remove the entry",
+                    "katas.toml lists `{}` but {} is missing: add its {what} or remove the entry",
                     m.name,
-                    paths::display(&dir),
-                    m.name
+                    paths::display(&file),
                 ));
             }
         }
