@@ -22,8 +22,9 @@
 //! no lock of its own, and ordering them is your job.
 //!
 //! Rules: take every synchronisation primitive from `kata_sync` (its `Mutex`,
-//! `Condvar`, `Semaphore`, atomics, ...). Do not busy-wait without yielding,
-//! and do not sleep to wait for another thread.
+//! `Condvar`, `Semaphore`, atomics, ...). Do not sleep to wait for another thread
+//! (the facade stage refuses it). Busy-waiting is allowed and checked like
+//! any other wait.
 //!
 //! What you may change: anything in this file except the public API below
 //! (names, generics, signatures), which the hidden suite calls exactly as

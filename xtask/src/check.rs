@@ -546,6 +546,34 @@ fn run_stage(
         if runs.len() < tests.len() {
             s.push_str(&format!(" ({} not run)", tests.len() - runs.len()));
         }
+        let note = |key: &str| {
+            runs.iter()
+                .flat_map(|r| r.events("note"))
+                .find(|n| n["key"] == key)
+                .and_then(|n| n["value"].as_u64())
+        };
+        if let (Some(runnable), Some(cpu), Some(window)) = (
+            note("wait_runnable_us"),
+            note("wait_cpu_us"),
+            note("wait_window_us"),
+        ) && window > 0
+        {
+            let ms = |us: u64| us as f64 / 1000.0;
+            if runnable * 2 >= window {
+                s.push_str(&format!(
+                    "; note: a thread that could only wait stayed runnable for {:.0} of {:.0} ms ({:.0} ms on a CPU): a busy-wait, fine for a short wait, a core burnt for a long one",
+                    ms(runnable),
+                    ms(window),
+                    ms(cpu)
+                ));
+            } else {
+                s.push_str(&format!(
+                    "; waiting threads sleep ({:.1} ms runnable in a {:.0} ms wait)",
+                    ms(runnable),
+                    ms(window)
+                ));
+            }
+        }
         Status::Pass(s)
     } else {
         Status::Fail(failures)

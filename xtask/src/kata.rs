@@ -219,7 +219,11 @@ mod tests {
                 lib.display()
             );
             // The learner's folder may not exist yet, or hold a build.
-            for entry in std::fs::read_dir(&k.stub_dir).into_iter().flatten().flatten() {
+            for entry in std::fs::read_dir(&k.stub_dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 assert!(
                     ["Cargo.toml", "Cargo.lock", "src", "target"].contains(&name.as_str()),

@@ -130,6 +130,45 @@ impl Drop for Check {
     }
 }
 
+/// Measures what waiting costs, while the suite knows that the kata's other
+/// threads can only be waiting (e.g. bar, started alone, waiting for foo):
+/// over `window` of wall-clock time, how long those threads were runnable
+/// (on a CPU, or queued for one) and how long on a CPU. A thread asleep in a
+/// wait is neither; a busy-wait is runnable for the whole window, however
+/// busy the machine is, which is why that figure decides. Read from
+/// `/proc/self/task/TID/schedstat` (Linux); nothing is noted elsewhere. The
+/// figures go into the verdict as a note: a measurement, not a pass or fail.
+pub fn note_wait_cost(window: std::time::Duration) {
+    let me = kata_hooks::current_live_id();
+    let tids: Vec<u32> = kata_hooks::live_threads()
+        .into_iter()
+        .filter(|t| Some(t.id) != me)
+        .filter_map(|t| t.os_tid)
+        .collect();
+    let sample = || -> Option<(u64, u64)> {
+        tids.iter().try_fold((0, 0), |(cpu, queued), tid| {
+            let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/schedstat")).ok()?;
+            let mut f = text.split_whitespace().map(|x| x.parse::<u64>().ok());
+            Some((cpu + f.next()??, queued + f.next()??))
+        })
+    };
+    let before = sample();
+    let start = std::time::Instant::now();
+    // A wait of known length is the point here: this is a measurement, not
+    // synchronisation.
+    while let Some(left) = window.checked_sub(start.elapsed()) {
+        std::thread::park_timeout(left);
+    }
+    let wall = start.elapsed();
+    if let (Some((cpu0, q0)), Some((cpu1, q1))) = (before, sample()) {
+        let on_cpu = cpu1.saturating_sub(cpu0) / 1000;
+        let runnable = on_cpu + q1.saturating_sub(q0) / 1000;
+        report::note("wait_runnable_us", runnable);
+        report::note("wait_cpu_us", on_cpu);
+        report::note("wait_window_us", wall.as_micros() as u64);
+    }
+}
+
 /// The seed of this run's randomness (injected spurious wakeups, and the
 /// suites' own jitter where they ask for it): `KATA_SEED` when the runner
 /// sets it (`cargo xtask check --seed` replays a run), a fixed value

@@ -189,6 +189,8 @@ fn bar_waits_for_foo_before_printing() {
         !s.returned(Bar),
         "bar returned before foo had been called: bar must wait for its turn"
     );
+    // Bar can only be waiting now: what does its wait cost?
+    kata_test::note_wait_cost(std::time::Duration::from_millis(100));
     s.start(Foo);
     s.finish(Bar);
 }
