@@ -751,9 +751,7 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
     match &run.outcome {
         Outcome::Stalled => {
             let stall = run.events("stall").next();
-            let report = stall
-                .and_then(|r| r["report"].as_str())
-                .unwrap_or_default();
+            let report = stall.and_then(|r| r["report"].as_str()).unwrap_or_default();
             let kind = stall.and_then(|r| r["kind"].as_str()).unwrap_or("deadlock");
             f.what = report.replace(&format!("{}/", paths::root().display()), "");
             if f.at.is_none() {
@@ -767,7 +765,11 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
                 f.book = Some("checker-limits".into());
                 return f;
             }
-            let why = if kind == "spin" { SPIN_CAUSE } else { STALL_CAUSE };
+            let why = if kind == "spin" {
+                SPIN_CAUSE
+            } else {
+                STALL_CAUSE
+            };
             f.cause = Some(match f.cause.take() {
                 Some(c) => format!("{why}\n{c}"),
                 None => why.to_owned(),

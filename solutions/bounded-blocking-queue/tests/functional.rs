@@ -133,9 +133,9 @@ fn dequeue_blocks_until_an_item_arrives() {
         "dequeue returned while the queue was empty"
     );
     q.enqueue(42_u32);
-    let item = kata_test::wait::recv(&returned)
-        .ok_or(())
-        .expect("dequeue did not return after an item was enqueued: a missing notify?");
+    let item = kata_test::wait::recv(&returned).unwrap_or_else(|| {
+        panic!("dequeue did not return after an item was enqueued: a missing notify?")
+    });
     assert_eq!(item, 42, "dequeue returned an item that was never enqueued");
     kata_test::join(consumer);
     assert_eq!(q.size(), 0, "size() after the only item was dequeued");
@@ -173,9 +173,9 @@ fn enqueue_blocks_while_full_and_resumes_after_a_dequeue(#[case] capacity: usize
         "size() of a full queue with a producer waiting"
     );
     assert_eq!(q.dequeue(), 0, "dequeue returned items out of order");
-    kata_test::wait::recv(&returned)
-        .ok_or(())
-        .expect("enqueue did not return after a dequeue made room: a missing notify?");
+    kata_test::wait::recv(&returned).unwrap_or_else(|| {
+        panic!("enqueue did not return after a dequeue made room: a missing notify?")
+    });
     kata_test::join(producer);
     assert_eq!(
         q.size(),

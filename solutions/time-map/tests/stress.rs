@@ -103,9 +103,7 @@ fn other_keys_proceed_while_f_runs() {
             });
         })
     };
-    kata_test::wait::recv(&in_f)
-        .ok_or(())
-        .expect("update(\"a\", ...) never called f");
+    kata_test::wait::recv(&in_f).unwrap_or_else(|| panic!("update(\"a\", ...) never called f"));
     let (done, finished) = mpsc::channel();
     let other = {
         let map = Arc::clone(&map);
@@ -117,11 +115,11 @@ fn other_keys_proceed_while_f_runs() {
             done.send(got).unwrap();
         })
     };
-    let got = kata_test::wait::recv(&finished).ok_or(());
+    let got = kata_test::wait::recv(&finished);
     drop(release);
-    let got = got.expect(
+    let got = got.unwrap_or_else(|| panic!(
         "a global lock is held while f runs: set, get and update on key \"b\" did not complete while update on key \"a\" was inside f",
-    );
+    ));
     assert_eq!(got, Some(2), "get(\"b\", 2) right after set(\"b\", 2, 2)");
     kata_test::join(other);
     kata_test::join(blocker);
