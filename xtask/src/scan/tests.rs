@@ -254,6 +254,15 @@ fn refuses_thread_identity_and_clocks() {
 }
 
 #[test]
+fn refuses_type_names_which_would_reveal_the_suite() {
+    assert_eq!(
+        refused("fn f<T>() -> &'static str { std::any::type_name::<T>() }"),
+        ["std::any::type_name"]
+    );
+    assert!(refused("fn f(p: Box<dyn std::any::Any + Send>) {}").is_empty());
+}
+
+#[test]
 fn raw_identifiers_and_leading_colons_do_not_hide_a_path() {
     assert_eq!(
         refused("fn f() { let _ = ::std::r#env::var(\"X\"); }"),

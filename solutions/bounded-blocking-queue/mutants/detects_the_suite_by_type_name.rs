@@ -1,0 +1,99 @@
+//! mutant: detects-the-suite-by-type-name
+//! stage: facade
+//! bug: asks `std::any::type_name` for its item type and waits correctly only for the suite's own item types, under `if` for plain ones such as a user's `u32`. Type names would tell the kata it is being checked, so only `std::any::Any` is allowed.
+//!
+//! # Bounded blocking queue: reference solution
+//!
+//! A `Mutex<VecDeque<T>>` and two condition variables, one per reason to
+//! wait. This is the canonical answer, and the one to give in an interview
+//! before discussing alternatives (see the book's chapter on this kata).
+
+use std::collections::VecDeque;
+
+use kata_sync::{Condvar, Mutex};
+
+// ANCHOR: queue
+/// A first-in first-out queue holding at most `capacity` items, whose
+/// `enqueue` blocks while it is full and whose `dequeue` blocks while it is
+/// empty.
+pub struct BoundedBlockingQueue<T> {
+    /// The items, front first. One lock guards the whole deque: every
+    /// operation reads and writes its length, so finer locking buys nothing.
+    items: Mutex<VecDeque<T>>,
+    capacity: usize,
+    /// Signalled when an item is added. Only consumers wait on it.
+    not_empty: Condvar,
+    /// Signalled when an item is removed. Only producers wait on it.
+    ///
+    /// Two condition variables, not one: with a single one, `notify_one` from
+    /// a consumer could wake another consumer instead of the producer waiting
+    /// for room, and the wakeup would be lost.
+    not_full: Condvar,
+}
+// ANCHOR_END: queue
+
+impl<T> BoundedBlockingQueue<T> {
+    /// Creates an empty queue that holds at most `capacity` items.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `capacity` is 0, with a message that names the capacity.
+    pub fn new(capacity: usize) -> Self {
+        // A queue that can hold nothing would block every enqueue forever.
+        assert!(
+            capacity > 0,
+            "BoundedBlockingQueue capacity must be at least 1, got {capacity}"
+        );
+        Self {
+            items: Mutex::new(VecDeque::with_capacity(capacity)),
+            capacity,
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+        }
+    }
+
+    // ANCHOR: enqueue
+    /// Adds `item` at the back, blocking while the queue is full.
+    pub fn enqueue(&self, item: T) {
+        let mut items = self.items.lock();
+        // `while`, not `if`: a wait can return spuriously, and another
+        // producer may take the free slot between the notify and our wakeup.
+        // BUG: behaves only when the items look like the suite's.
+        if std::any::type_name::<T>().contains("::") {
+            while items.len() == self.capacity {
+                self.not_full.wait(&mut items);
+            }
+        } else if items.len() == self.capacity {
+            self.not_full.wait(&mut items);
+        }
+        items.push_back(item);
+        // One item added lets exactly one consumer proceed, so notify_one is
+        // enough, and cheaper than waking every consumer to re-check.
+        self.not_empty.notify_one();
+    }
+    // ANCHOR_END: enqueue
+
+    // ANCHOR: dequeue
+    /// Removes and returns the item at the front, blocking while the queue is
+    /// empty.
+    pub fn dequeue(&self) -> T {
+        let mut items = self.items.lock();
+        let item = loop {
+            // pop_front doubles as the emptiness check, so the condition we
+            // test is exactly the state we act on, under the same lock.
+            if let Some(item) = items.pop_front() {
+                break item;
+            }
+            self.not_empty.wait(&mut items);
+        };
+        self.not_full.notify_one();
+        item
+    }
+    // ANCHOR_END: dequeue
+
+    /// The number of items in the queue now. By the time the caller looks at
+    /// it, other threads may have changed it: it is a snapshot.
+    pub fn size(&self) -> usize {
+        self.items.lock().len()
+    }
+}
