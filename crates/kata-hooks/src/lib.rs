@@ -19,8 +19,41 @@ mod threads;
 
 pub use spurious::{Pattern, SpuriousPlan, set_plan, spurious_wakeup_now};
 pub use threads::{
-    LiveThread, Polling, Registration, current_live_id, live_threads, polling, register_current,
+    Kind, LiveThread, Polling, Registration, SpawnContext, current_live_id, live_kata_threads,
+    live_threads, polling, register_current, register_spawned, spawn_context, spawning_for_suite,
 };
+
+/// How often each thread has called `hint::spin_loop` or `thread::yield_now`
+/// (real threads only), for suites that must know a spinning thread reached
+/// its wait loop, such as the ticket lock's arrival order.
+static SPINS: StdMutex<Vec<(String, std::sync::Arc<AtomicU64>)>> = StdMutex::new(Vec::new());
+
+std::thread_local! {
+    static MY_SPINS: std::sync::Arc<AtomicU64> = {
+        let count = std::sync::Arc::new(AtomicU64::new(0));
+        lock(&SPINS).push((threads::current_label(), std::sync::Arc::clone(&count)));
+        count
+    };
+}
+
+/// Counts a `spin_loop` or `yield_now` call for the calling thread.
+pub fn spun() {
+    if cfg!(loom) {
+        return;
+    }
+    // Relaxed: a counter read by `spins`; it orders nothing.
+    let _ = MY_SPINS.try_with(|c| c.fetch_add(1, Ordering::Relaxed));
+}
+
+/// How many times the threads named `thread` have spun so far.
+pub fn spins(thread: &str) -> u64 {
+    lock(&SPINS)
+        .iter()
+        .filter(|(name, _)| name == thread)
+        // Relaxed: see `spun`.
+        .map(|(_, c)| c.load(Ordering::Relaxed))
+        .sum()
+}
 
 /// A thread that is blocked inside one of the facade's primitives.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,20 +11,117 @@ pub struct LiveThread {
     pub id: u64,
     pub label: String,
     pub os_tid: Option<u32>,
+    /// Who started it: the test, the suite, or the kata.
+    pub kind: Kind,
+    /// Threads the kata spawns join the family of the thread that spawned
+    /// them; the test's thread and each suite thread start a family of their
+    /// own. `kata_test::live_kata_threads` counts within one family, so tests
+    /// running side by side in one process do not count each other's.
+    pub family: u64,
     /// Inside a suite's polling wait (see [`polling`]): awake in spirit,
     /// even while the kernel shows it asleep between polls.
     pub polling: u32,
 }
 
+/// Who started a registered thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The test's own thread (registered by `kata_test::check`).
+    Test,
+    /// A thread the suite spawned (`kata_test::spawn`).
+    Suite,
+    /// A thread the kata spawned through `kata_sync::thread`.
+    Kata,
+}
+
+/// What a thread about to be spawned inherits from its spawner; taken on
+/// the spawning thread, applied on the new one.
+#[derive(Clone, Copy, Debug)]
+pub struct SpawnContext {
+    kind: Kind,
+    family: u64,
+}
+
 static LIVE: StdMutex<Vec<LiveThread>> = StdMutex::new(Vec::new());
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+static NEXT_FAMILY: AtomicU64 = AtomicU64::new(1);
+
+std::thread_local! {
+    static FAMILY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static SPAWNING_FOR_SUITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn current_family() -> u64 {
+    FAMILY.with(|f| {
+        if f.get() == 0 {
+            // Relaxed: ids only need to be unique.
+            f.set(NEXT_FAMILY.fetch_add(1, Ordering::Relaxed));
+        }
+        f.get()
+    })
+}
+
+/// Runs `spawn` with every thread it starts counted as the suite's, not the
+/// kata's (`kata_test::spawn` wraps the facade's spawn in this).
+pub fn spawning_for_suite<R>(spawn: impl FnOnce() -> R) -> R {
+    SPAWNING_FOR_SUITE.with(|s| s.set(true));
+    let r = spawn();
+    SPAWNING_FOR_SUITE.with(|s| s.set(false));
+    r
+}
+
+/// Taken on the spawning thread, just before the spawn.
+pub fn spawn_context() -> SpawnContext {
+    if cfg!(loom) {
+        return SpawnContext {
+            kind: Kind::Kata,
+            family: 0,
+        };
+    }
+    if SPAWNING_FOR_SUITE.with(|s| s.get()) {
+        SpawnContext {
+            kind: Kind::Suite,
+            // Relaxed: ids only need to be unique.
+            family: NEXT_FAMILY.fetch_add(1, Ordering::Relaxed),
+        }
+    } else {
+        SpawnContext {
+            kind: Kind::Kata,
+            family: current_family(),
+        }
+    }
+}
+
+/// Registers the new thread, first thing in its body, with what it inherited.
+pub fn register_spawned(ctx: SpawnContext) -> Registration {
+    if cfg!(loom) {
+        return Registration {
+            id: 0,
+            previous: None,
+        };
+    }
+    FAMILY.with(|f| f.set(ctx.family));
+    register(ctx.kind, ctx.family)
+}
+
+/// How many threads the kata spawned in the current thread's family are
+/// still running.
+pub fn live_kata_threads() -> usize {
+    let family = current_family();
+    LIVE.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|t| t.kind == Kind::Kata && t.family == family)
+        .count()
+}
 
 // A std thread-local even under loom: registration is a no-op there (loom
 // finds deadlocks itself), and this is never read inside a loom execution.
 std::thread_local! { static CURRENT: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) }; }
 
-/// Registers the current thread as part of the scenario until the guard is
-/// dropped. Under loom this does nothing: loom finds deadlocks itself.
+/// Registers the current thread (the test's own) as part of the scenario
+/// until the guard is dropped. Under loom this does nothing: loom finds
+/// deadlocks itself.
 pub fn register_current() -> Registration {
     if cfg!(loom) {
         return Registration {
@@ -32,6 +129,10 @@ pub fn register_current() -> Registration {
             previous: None,
         };
     }
+    register(Kind::Test, current_family())
+}
+
+fn register(kind: Kind, family: u64) -> Registration {
     // Relaxed: ids only need to be unique.
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let previous = CURRENT.with(|c| c.replace(Some(id)));
@@ -42,6 +143,8 @@ pub fn register_current() -> Registration {
             label: current_label(),
             os_tid: current_os_tid(),
             polling: 0,
+            kind,
+            family,
         });
     Registration { id, previous }
 }

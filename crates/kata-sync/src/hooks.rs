@@ -55,11 +55,37 @@ pub(crate) struct Live(
     (),
 );
 
-pub(crate) fn live() -> Live {
+/// What a thread about to be spawned inherits, taken on the spawner.
+#[derive(Clone, Copy)]
+pub(crate) struct Spawning(
+    #[cfg(feature = "check")] kata_hooks::SpawnContext,
+    #[cfg(not(feature = "check"))] (),
+);
+
+pub(crate) fn spawning() -> Spawning {
     #[cfg(feature = "check")]
     {
-        Live(kata_hooks::register_current())
+        Spawning(kata_hooks::spawn_context())
     }
     #[cfg(not(feature = "check"))]
-    Live(())
+    Spawning(())
+}
+
+/// Registers the new thread, first thing in its body.
+pub(crate) fn live(ctx: Spawning) -> Live {
+    #[cfg(feature = "check")]
+    {
+        Live(kata_hooks::register_spawned(ctx.0))
+    }
+    #[cfg(not(feature = "check"))]
+    {
+        let _ = ctx;
+        Live(())
+    }
+}
+
+/// Counts a spin (`hint::spin_loop`, `thread::yield_now`) for this thread.
+pub(crate) fn spun() {
+    #[cfg(feature = "check")]
+    kata_hooks::spun();
 }

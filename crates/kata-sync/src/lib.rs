@@ -77,8 +77,14 @@ pub use std::sync::Arc;
 /// Spin-loop hints. Under loom, [`hint::spin_loop`](crate::hint::spin_loop)
 /// yields to another thread, which is what lets loom explore a spin loop.
 pub mod hint {
-    #[cfg(loom)]
-    pub use loom::hint::spin_loop;
-    #[cfg(not(loom))]
-    pub use std::hint::spin_loop;
+    /// Tells the processor this thread is busy-waiting. Under loom it yields
+    /// to another thread. In check builds the call is counted for the calling
+    /// thread, so a suite can tell that a spinner reached its wait loop.
+    pub fn spin_loop() {
+        crate::hooks::spun();
+        #[cfg(loom)]
+        loom::hint::spin_loop();
+        #[cfg(not(loom))]
+        std::hint::spin_loop();
+    }
 }

@@ -19,10 +19,11 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    let ctx = hooks::spawning();
     let body = move || {
         // In check builds the thread counts as part of the scenario, so a
         // deadlock report can say that every thread is blocked.
-        let _live = hooks::live();
+        let _live = hooks::live(ctx);
         f()
     };
     JoinHandle {
@@ -58,8 +59,9 @@ impl Builder {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        let ctx = hooks::spawning();
         let body = move || {
-            let _live = hooks::live();
+            let _live = hooks::live(ctx);
             f()
         };
         #[cfg(not(loom))]
@@ -100,6 +102,8 @@ impl<T> std::fmt::Debug for JoinHandle<T> {
 /// Lets another thread run. Under loom it is a point where loom may switch
 /// threads, which is what lets it explore a spin loop.
 pub fn yield_now() {
+    // Counted in check builds: a suite can tell a spinner reached its loop.
+    hooks::spun();
     #[cfg(not(loom))]
     std::thread::yield_now();
     #[cfg(loom)]

@@ -45,7 +45,9 @@ mod watchdog;
 use std::sync::Arc;
 
 pub use events::{CallGuard, EventLog, Worker, progress};
-pub use report::{deliberate_panic, expect_panic, is_deliberate, note};
+pub use report::{
+    ExpectedPanic, deliberate_panic, expect_panic, expected_panic, is_deliberate, note,
+};
 #[cfg(not(loom))]
 pub use spawn::join_as_they_finish;
 pub use spawn::{join, spawn};
@@ -66,6 +68,23 @@ pub fn blocked_threads() -> Vec<(String, &'static str, String)> {
             )
         })
         .collect()
+}
+
+/// How many threads the kata started through `kata_sync::thread`, from this
+/// thread (or from threads it started that way), are still running. Ask
+/// from the thread that called the kata, after the call returned: a kata that
+/// must leave no thread behind answers 0. Always 0 under loom, whose model
+/// reports a thread left blocked by itself.
+pub fn live_kata_threads() -> usize {
+    kata_hooks::live_kata_threads()
+}
+
+/// How many times the thread named `thread` has called
+/// `kata_sync::hint::spin_loop` or `kata_sync::thread::yield_now` so far, for
+/// suites that must know a spinning thread has reached its wait loop (real
+/// threads only; always 0 under loom).
+pub fn spins(thread: &str) -> u64 {
+    kata_hooks::spins(thread)
 }
 
 /// A property a test guards, and what to tell the learner when it breaks.

@@ -70,6 +70,11 @@ pub(crate) fn start(property: &'static Property) {
     HOOK.call_once(|| {
         let default = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
+            // A panic the suite raised on purpose, on a thread it does not
+            // control (a job in a pool), is neither a failure nor news.
+            if info.payload().is::<ExpectedPanic>() {
+                return;
+            }
             if !EXPECTING_PANIC.get() {
                 record_panic(info);
             }
@@ -118,6 +123,16 @@ const DELIBERATE: &str = "[deliberate panic from the suite] ";
 /// panic is, even one the kata catches and swallows.
 pub fn deliberate_panic(why: &str) -> ! {
     std::panic::panic_any(format!("{DELIBERATE}{why}"))
+}
+
+/// The payload of [`expected_panic`].
+#[derive(Debug)]
+pub struct ExpectedPanic(pub &'static str);
+
+/// Panics with an [`ExpectedPanic`] payload: like [`deliberate_panic`], not
+/// a failure, and not printed either.
+pub fn expected_panic(why: &'static str) -> ! {
+    panic::panic_any(ExpectedPanic(why))
 }
 
 /// Whether a panic message is one of the suite's [`deliberate_panic`]s.

@@ -10,9 +10,9 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    kata_sync::thread::Builder::new()
-        .name(name.into())
-        .spawn(f)
+    // The suite's threads are not the kata's: `live_kata_threads` must not
+    // count them.
+    kata_hooks::spawning_for_suite(|| kata_sync::thread::Builder::new().name(name.into()).spawn(f))
         .expect("the suite could not spawn a thread")
 }
 
