@@ -125,3 +125,89 @@ pub(crate) fn spurious_wakeup_now() -> bool {
     false
 }
 // ANCHOR_END: spurious
+
+// Live threads, counted per family: a thread's family is the one of the thread
+// that spawned it through the facade, or its own if it was not. A suite asks
+// from the thread that called the kata, so tests running side by side in one
+// process (plain `cargo test`) do not count each other's threads. Outside
+// loom's model, like the registry above.
+#[cfg(all(feature = "check", not(loom)))]
+static LIVE: StdMutex<Vec<(u64, usize)>> = StdMutex::new(Vec::new());
+#[cfg(all(feature = "check", not(loom)))]
+static NEXT_FAMILY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+#[cfg(all(feature = "check", not(loom)))]
+std::thread_local! { static FAMILY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) }; }
+
+#[cfg(all(feature = "check", not(loom)))]
+fn family() -> u64 {
+    FAMILY.with(|f| {
+        if f.get() == 0 {
+            f.set(NEXT_FAMILY.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        }
+        f.get()
+    })
+}
+
+#[cfg(all(feature = "check", not(loom)))]
+fn add_live(family: u64, delta: isize) {
+    let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    match live.iter_mut().find(|(f, _)| *f == family) {
+        Some((_, n)) => *n = n.saturating_add_signed(delta),
+        None => live.push((family, delta.max(0) as usize)),
+    }
+}
+
+/// How many threads spawned through `kata_sync::thread::spawn`, by this thread
+/// or by threads it spawned that way in turn, are still running their
+/// closure. Always 0 without the `check` feature, and under loom (whose model
+/// reports threads left blocked by itself).
+pub fn live_threads() -> usize {
+    #[cfg(all(feature = "check", not(loom)))]
+    {
+        let me = family();
+        let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        live.iter()
+            .find(|(f, _)| *f == me)
+            .map_or(0, |(_, n)| *n)
+    }
+    #[cfg(not(all(feature = "check", not(loom))))]
+    0
+}
+
+/// A thread counted as live, from its spawn until its closure returns.
+#[cfg(not(loom))]
+pub(crate) struct LiveThread {
+    #[cfg(feature = "check")]
+    family: u64,
+}
+
+#[cfg(not(loom))]
+impl LiveThread {
+    /// Counts a thread about to be spawned by the current one.
+    pub(crate) fn start() -> Self {
+        #[cfg(feature = "check")]
+        {
+            let family = family();
+            add_live(family, 1);
+            LiveThread { family }
+        }
+        #[cfg(not(feature = "check"))]
+        LiveThread {}
+    }
+
+    /// Called first thing on the new thread: it joins its spawner's family.
+    pub(crate) fn enter(self) -> Self {
+        #[cfg(feature = "check")]
+        FAMILY.with(|f| f.set(self.family));
+        self
+    }
+}
+
+#[cfg(not(loom))]
+impl Drop for LiveThread {
+    // Runs when the closure returns or unwinds (or if the spawn fails).
+    fn drop(&mut self) {
+        #[cfg(feature = "check")]
+        add_live(self.family, -1);
+    }
+}

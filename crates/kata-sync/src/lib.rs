@@ -94,7 +94,24 @@ pub mod thread {
     #[cfg(loom)]
     pub use loom::thread::{JoinHandle, spawn, yield_now};
     #[cfg(not(loom))]
-    pub use std::thread::{JoinHandle, spawn, yield_now};
+    pub use std::thread::{JoinHandle, yield_now};
+
+    /// Spawns a thread: [`std::thread::spawn`]. In check builds the thread
+    /// counts as live until its closure returns, so a suite can tell that a
+    /// kata left none of its threads running (see
+    /// `kata_test::live_kata_threads`).
+    #[cfg(not(loom))]
+    pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let live = crate::__check::LiveThread::start();
+        std::thread::spawn(move || {
+            let _live = live.enter();
+            f()
+        })
+    }
 }
 
 /// Spin-loop hints. Under loom, [`hint::spin_loop`](crate::hint::spin_loop)

@@ -44,7 +44,7 @@ pub mod wait;
 use std::sync::Arc;
 
 pub use events::{CallGuard, EventLog, STALL_EXIT_CODE, Worker, progress};
-pub use report::{expect_panic, note};
+pub use report::{ExpectedPanic, expect_panic, expected_panic, note};
 #[cfg(not(loom))]
 pub use spawn::join_as_they_finish;
 pub use spawn::{join, spawn};
@@ -63,6 +63,15 @@ pub fn blocked_threads() -> Vec<(String, &'static str, String)> {
             )
         })
         .collect()
+}
+
+/// How many threads the kata started through `kata_sync::thread::spawn`,
+/// from this thread (or from threads it started that way), are still running.
+/// Ask from the thread that called the kata, after the call returned: a kata
+/// that must leave no thread behind answers 0. Always 0 under loom, whose
+/// model reports a thread left blocked by itself.
+pub fn live_kata_threads() -> usize {
+    kata_sync::__check::live_threads()
 }
 
 /// A property a test guards, and what to tell the learner when it breaks.
