@@ -154,7 +154,7 @@ impl ThreadPool {
         for handle in handles {
             // A worker never panics: it catches its jobs' panics.
             if handle.join().is_err() {
-                self.state.lock().panics += 1;
+                self.shared.state.lock().panics += 1;
             }
         }
         self.shared.state.lock().panics

@@ -68,9 +68,10 @@ fn a_job_wakes_an_idle_worker() {
 #[test]
 fn queued_jobs_run_once_before_join_returns() {
     let _check = kata_test::check(&DRAIN);
-    // Two workers and the main thread: the default bound of 3 explores this
-    // in a few seconds.
-    model::run(|| {
+    // Two workers and the main thread: at the default bound of 3 this takes
+    // ~10 s on two cores; at 2 a second or so, and a dropped job or an early
+    // join needs no preemption at all to show.
+    model::run_with_preemptions(2, || {
         let pool = ThreadPool::new(2, 1);
         let runs = Arc::new(AtomicUsize::new(0));
         for _ in 0..2 {
