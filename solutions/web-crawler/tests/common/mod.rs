@@ -152,11 +152,21 @@ impl HtmlParser for Site {
 /// Shares a site with `crawl` as the `Arc<dyn HtmlParser>` it takes, keeping
 /// a handle to read its records afterwards.
 pub fn parser(site: &std::sync::Arc<Site>) -> kata_sync::Arc<dyn HtmlParser> {
-    let shared: std::sync::Arc<dyn HtmlParser> = site.clone();
+    // Loom's `Arc::from_std` wants the only handle, so the crawl gets a fresh
+    // one that forwards to the shared site.
+    let shared: std::sync::Arc<dyn HtmlParser> = std::sync::Arc::new(Forward(site.clone()));
     #[cfg(loom)]
     return kata_sync::Arc::from_std(shared);
     #[cfg(not(loom))]
     shared
+}
+
+struct Forward(std::sync::Arc<Site>);
+
+impl HtmlParser for Forward {
+    fn get_urls(&self, url: &str) -> Vec<String> {
+        self.0.get_urls(url)
+    }
 }
 
 /// Fetches that wait until a number of them are in flight at once, or give
