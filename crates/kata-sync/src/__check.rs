@@ -166,9 +166,7 @@ pub fn live_threads() -> usize {
     {
         let me = family();
         let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
-        live.iter()
-            .find(|(f, _)| *f == me)
-            .map_or(0, |(_, n)| *n)
+        live.iter().find(|(f, _)| *f == me).map_or(0, |(_, n)| *n)
     }
     #[cfg(not(all(feature = "check", not(loom))))]
     0

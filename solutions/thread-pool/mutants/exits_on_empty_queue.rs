@@ -62,7 +62,10 @@ impl ThreadPool {
     ///
     /// Panics if `workers` or `queue_capacity` is 0, naming the value.
     pub fn new(workers: usize, queue_capacity: usize) -> Self {
-        assert!(workers > 0, "a ThreadPool needs at least 1 worker, got workers = {workers}");
+        assert!(
+            workers > 0,
+            "a ThreadPool needs at least 1 worker, got workers = {workers}"
+        );
         assert!(
             queue_capacity > 0,
             "a ThreadPool needs a queue_capacity of at least 1, got queue_capacity = {queue_capacity}"

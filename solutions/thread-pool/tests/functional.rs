@@ -109,7 +109,11 @@ fn every_accepted_job_runs_exactly_once(
             "execute on a running pool"
         );
     }
-    assert_eq!(pool.join(), 0, "join's count of panics when no job panicked");
+    assert_eq!(
+        pool.join(),
+        0,
+        "join's count of panics when no job panicked"
+    );
     assert_each_ran_once(&counts, "after join");
 }
 
@@ -132,12 +136,20 @@ fn workers_jobs_run_at_once_and_never_more(#[case] workers: usize) {
     wait::until(GRACE, || gate.running() > workers);
     let max = gate.max_running();
     gate.open();
-    assert_eq!(pool.join(), 0, "join's count of panics when no job panicked");
+    assert_eq!(
+        pool.join(),
+        0,
+        "join's count of panics when no job panicked"
+    );
     assert!(
         max <= workers,
         "{max} jobs ran at once on a pool of {workers} workers"
     );
-    assert_eq!(gate.finished(), jobs, "jobs that finished before join returned");
+    assert_eq!(
+        gate.finished(),
+        jobs,
+        "jobs that finished before join returned"
+    );
 }
 
 #[rstest]
@@ -167,7 +179,11 @@ fn full_queue_rejects_try_execute_and_blocks_execute(#[case] capacity: usize) {
 
     let (done, returned) = mpsc::channel();
     let caller = {
-        let (pool, gate, log) = (Arc::clone(&pool), Arc::clone(&gate), Arc::clone(check.log()));
+        let (pool, gate, log) = (
+            Arc::clone(&pool),
+            Arc::clone(&gate),
+            Arc::clone(check.log()),
+        );
         spawn("blocked-execute", move || {
             let w = log.worker("blocked-execute");
             let call = w.call("execute(job) on a full queue");
@@ -182,13 +198,17 @@ fn full_queue_rejects_try_execute_and_blocks_execute(#[case] capacity: usize) {
         "execute returned while every worker was busy and the queue held {capacity} jobs (capacity {capacity})"
     );
     gate.open();
-    let result = returned
-        .recv_timeout(kata_test::stall_timeout())
-        .expect("execute did not return after the jobs finished: nothing woke it when a worker took a job?");
+    let result = returned.recv_timeout(kata_test::stall_timeout()).expect(
+        "execute did not return after the jobs finished: nothing woke it when a worker took a job?",
+    );
     assert_eq!(result, Ok(()), "execute once there was room");
     kata_test::join(caller);
     let pool = Arc::into_inner(pool).expect("the caller thread has let go of the pool");
-    assert_eq!(pool.join(), 0, "join's count of panics when no job panicked");
+    assert_eq!(
+        pool.join(),
+        0,
+        "join's count of panics when no job panicked"
+    );
     assert_eq!(
         gate.finished(),
         workers + capacity + 1,
@@ -220,7 +240,11 @@ fn after_shutdown_execute_is_refused_and_queued_jobs_still_run() {
         "try_execute after shutdown"
     );
     gate.open();
-    assert_eq!(pool.join(), 0, "join's count of panics when no job panicked");
+    assert_eq!(
+        pool.join(),
+        0,
+        "join's count of panics when no job panicked"
+    );
     assert_each_ran_once(&counts, "jobs queued before shutdown");
 }
 
@@ -231,7 +255,8 @@ fn shutdown_releases_a_caller_blocked_in_execute() {
     let gate = Gate::new();
     pool.execute(gate.job()).expect("execute on an idle pool");
     gate.wait_running(1, "one job on a pool of one worker");
-    pool.execute(gate.job()).expect("execute with room in the queue");
+    pool.execute(gate.job())
+        .expect("execute with room in the queue");
     let (done, returned) = mpsc::channel();
     let caller = {
         let (pool, log) = (Arc::clone(&pool), Arc::clone(check.log()));
@@ -261,7 +286,11 @@ fn shutdown_releases_a_caller_blocked_in_execute() {
     gate.open();
     let pool = Arc::into_inner(pool).expect("the caller thread has let go of the pool");
     assert_eq!(pool.join(), 0, "join's count of panics");
-    assert_eq!(gate.finished(), 2, "the running and the queued job both ran");
+    assert_eq!(
+        gate.finished(),
+        2,
+        "the running and the queued job both ran"
+    );
 }
 
 #[test]
@@ -271,7 +300,8 @@ fn join_waits_for_running_jobs_then_for_the_workers() {
     let pool = ThreadPool::new(workers, 4);
     let gate = Gate::new();
     for _ in 0..workers + 2 {
-        pool.execute(gate.job()).expect("execute with room in the queue");
+        pool.execute(gate.job())
+            .expect("execute with room in the queue");
     }
     gate.wait_running(workers, "one job per worker");
     let (done, returned) = mpsc::channel();
@@ -323,7 +353,8 @@ fn a_panicking_job_leaves_its_worker_running_and_is_counted() {
     }
     let meet = Rendezvous::new(workers);
     for _ in 0..workers {
-        pool.execute(meet.job()).expect("execute with room in the queue");
+        pool.execute(meet.job())
+            .expect("execute with room in the queue");
     }
     meet.assert_met(&format!(
         "after {panics} jobs panicked on a pool of {workers} workers"
@@ -357,5 +388,9 @@ fn idle_workers_block_without_spinning_and_stay_for_later_jobs() {
             .expect("execute on a pool that has been idle");
     }
     later.assert_met(&format!("jobs given to a pool idle for {IDLE_WINDOW:?}"));
-    assert_eq!(pool.join(), 0, "join's count of panics when no job panicked");
+    assert_eq!(
+        pool.join(),
+        0,
+        "join's count of panics when no job panicked"
+    );
 }

@@ -54,12 +54,14 @@ fn a_job_wakes_an_idle_worker() {
         let pool = ThreadPool::new(1, 1);
         let done = Arc::new(Done::default());
         let d = Arc::clone(&done);
-        pool.execute(move || d.raise()).expect("execute on a fresh pool");
+        pool.execute(move || d.raise())
+            .expect("execute on a fresh pool");
         // Nothing but the job itself may wake the worker: no shutdown yet.
         done.wait();
         let d = Arc::clone(&done);
         *d.done.lock() = false;
-        pool.execute(move || d.raise()).expect("execute on an idle pool");
+        pool.execute(move || d.raise())
+            .expect("execute on an idle pool");
         done.wait();
         assert_eq!(pool.join(), 0, "join's count of panics");
     });

@@ -99,7 +99,11 @@ fn submitters_lose_no_job(#[case] workers: usize, #[case] capacity: usize) {
         .collect();
     submitters.into_iter().for_each(kata_test::join);
     let pool = Arc::into_inner(pool).expect("every submitter has let go of the pool");
-    assert_eq!(pool.join(), 0, "join's count of panics when no job panicked");
+    assert_eq!(
+        pool.join(),
+        0,
+        "join's count of panics when no job panicked"
+    );
     assert_each_ran_once(&counts, "after join");
     let max = conc.max.load(Ordering::SeqCst);
     assert!(
@@ -107,7 +111,10 @@ fn submitters_lose_no_job(#[case] workers: usize, #[case] capacity: usize) {
         "{max} jobs ran at once on a pool of {workers} workers"
     );
     let live = kata_test::live_kata_threads();
-    assert_eq!(live, 0, "{live} worker threads were still running after join");
+    assert_eq!(
+        live, 0,
+        "{live} worker threads were still running after join"
+    );
 }
 
 #[rstest]
@@ -159,12 +166,13 @@ fn shutdown_racing_with_execute_runs_exactly_the_accepted_jobs(
         accepted_so_far.load(Ordering::SeqCst) >= half
     });
     pool.shutdown();
-    let accepted: Vec<usize> = submitters
-        .into_iter()
-        .flat_map(kata_test::join)
-        .collect();
+    let accepted: Vec<usize> = submitters.into_iter().flat_map(kata_test::join).collect();
     let pool = Arc::into_inner(pool).expect("every submitter has let go of the pool");
-    assert_eq!(pool.join(), 0, "join's count of panics when no job panicked");
+    assert_eq!(
+        pool.join(),
+        0,
+        "join's count of panics when no job panicked"
+    );
     let mut is_accepted = vec![false; counts.len()];
     for &slot in &accepted {
         is_accepted[slot] = true;

@@ -53,7 +53,10 @@ fn host_of(url: &str) -> &str {
 ///
 /// Panics if `workers` is 0, naming the value.
 pub fn crawl(start_url: &str, parser: Arc<dyn HtmlParser>, workers: usize) -> Vec<String> {
-    assert!(workers > 0, "crawl needs at least 1 worker, got workers = {workers}");
+    assert!(
+        workers > 0,
+        "crawl needs at least 1 worker, got workers = {workers}"
+    );
     // `None` tells a worker to exit.
     let todo: Arc<Chan<Option<String>>> = Arc::new(Chan::new());
     let done: Arc<Chan<Vec<String>>> = Arc::new(Chan::new());

@@ -51,7 +51,10 @@ fn host_of(url: &str) -> &str {
 /// Panics if `workers` is 0, with a message that names the parameter and its
 /// value.
 pub fn crawl(start_url: &str, parser: Arc<dyn HtmlParser>, workers: usize) -> Vec<String> {
-    assert!(workers > 0, "crawl needs at least 1 worker, got workers = {workers}");
+    assert!(
+        workers > 0,
+        "crawl needs at least 1 worker, got workers = {workers}"
+    );
     let crawl = Arc::new(Crawl {
         state: Mutex::new(State {
             queue: VecDeque::from([start_url.to_owned()]),

@@ -26,7 +26,10 @@ fn host_of(url: &str) -> &str {
 
 /// Every URL with `start_url`'s host reachable from `start_url`.
 pub fn crawl(start_url: &str, parser: Arc<dyn HtmlParser>, workers: usize) -> Vec<String> {
-    assert!(workers > 0, "crawl needs at least 1 worker, got workers = {workers}");
+    assert!(
+        workers > 0,
+        "crawl needs at least 1 worker, got workers = {workers}"
+    );
     let crawl = Arc::new(Crawl {
         seen: Mutex::new(HashSet::from([start_url.to_owned()])),
         host: host_of(start_url).to_owned(),

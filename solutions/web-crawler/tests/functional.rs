@@ -47,6 +47,12 @@ const BOUNDED: Property = Property {
     book: "crawler-parallel",
 };
 
+const COMPLETE: Property = Property {
+    name: "crawl does not return while a fetch is in flight",
+    cause: "the crawl was declared over when the queue was empty, but a fetch in flight can still add pages: the work left is the queue plus the fetches in flight",
+    book: "crawler-termination",
+};
+
 const NO_THREAD_LEFT: Property = Property {
     name: "crawl returns only once the crawl is complete, and leaves none of its threads running",
     cause: "workers left waiting for work that will never come: when nothing is queued and nothing is in flight, wake every worker so it exits, and join them all before returning",
@@ -76,7 +82,10 @@ const CYCLE: Pages = &[
     ("http://a/3", &["http://a/1", "http://a/2"]),
 ];
 const OTHER_HOSTS: Pages = &[
-    ("http://a/1", &["http://b/1", "http://a/2", "http://ab/3", "http://a.b/4"]),
+    (
+        "http://a/1",
+        &["http://b/1", "http://a/2", "http://ab/3", "http://a.b/4"],
+    ),
     ("http://a/2", &["http://c/x", "http://a/5"]),
     // Never fetched, so its link to a/9 is never seen.
     ("http://b/1", &["http://a/9"]),
@@ -109,7 +118,9 @@ fn crawl_returns_exactly_the_reachable_same_host_pages(
     let start = "http://a/1";
     let site = Arc::new(Site::new(start, pages));
     let w = check.log().worker("main");
-    let call = w.call(format_args!("crawl({start}) of the {name} site with {workers} workers"));
+    let call = w.call(format_args!(
+        "crawl({start}) of the {name} site with {workers} workers"
+    ));
     let result = crawl(start, parser(&site), workers);
     drop(call);
     site.assert_crawled(start, &result, workers);
@@ -133,15 +144,16 @@ fn k_workers_fetch_k_pages_at_once(#[case] k: usize) {
             // appear. This fetch runs on one of the crawl's threads, so it
             // sees their count.
             wait::until(SETTLE, || {
-                kata_test::blocked_threads().len() >= k - 1
-                    || kata_test::live_kata_threads() <= 1
+                kata_test::blocked_threads().len() >= k - 1 || kata_test::live_kata_threads() <= 1
             });
         } else {
             m.meet(k, MEET_DEADLINE);
         }
     }));
     let w = check.log().worker("main");
-    let call = w.call(format_args!("crawl of a start page with {k} links, {k} workers"));
+    let call = w.call(format_args!(
+        "crawl of a start page with {k} links, {k} workers"
+    ));
     let result = crawl(&start, parser(&site), k);
     drop(call);
     let gave_up = meeting.gave_up.load(std::sync::atomic::Ordering::SeqCst);
@@ -213,7 +225,9 @@ fn crawl_returns_complete_and_leaves_no_thread_running(#[case] workers: usize) {
     let start = url("a", 0);
     let site = Arc::new(Site::from_table(&start, pages.into_iter().collect()));
     let w = check.log().worker("main");
-    let call = w.call(format_args!("crawl of a chain of 21 pages with {workers} workers"));
+    let call = w.call(format_args!(
+        "crawl of a chain of 21 pages with {workers} workers"
+    ));
     let result = crawl(&start, parser(&site), workers);
     drop(call);
     site.assert_crawled(&start, &result, workers);
@@ -222,4 +236,47 @@ fn crawl_returns_complete_and_leaves_no_thread_running(#[case] workers: usize) {
         live, 0,
         "crawl returned, but {live} of the threads it started were still running: join every worker before returning"
     );
+}
+
+#[rstest]
+#[case::one_worker(1)]
+#[case::two_workers(2)]
+fn crawl_does_not_return_while_a_fetch_is_in_flight(#[case] workers: usize) {
+    let check = kata_test::check(&COMPLETE);
+    let start = url("a", 0);
+    let pages = [
+        (start.clone(), vec![url("a", 1)]),
+        (url("a", 1), vec![url("a", 2)]),
+    ]
+    .into_iter()
+    .collect();
+    let returned = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let r = Arc::clone(&returned);
+    let first = start.clone();
+    // The start page's fetch stays in flight until crawl returns, or for the
+    // grace: a crawl that returns meanwhile has returned too early.
+    let site = Arc::new(Site::from_table(&start, pages).with_hook(move |_, u| {
+        if u == first {
+            wait::until(GRACE, || r.load(std::sync::atomic::Ordering::SeqCst));
+        }
+    }));
+    let (done, result) = mpsc::channel();
+    let crawler = {
+        let (site, start, log) = (Arc::clone(&site), start.clone(), Arc::clone(check.log()));
+        spawn("crawler", move || {
+            let w = log.worker("crawler");
+            let call = w.call(format_args!(
+                "crawl with {workers} workers, start page in flight"
+            ));
+            let result = crawl(&start, parser(&site), workers);
+            drop(call);
+            returned.store(true, std::sync::atomic::Ordering::SeqCst);
+            done.send(result).unwrap();
+        })
+    };
+    let result = result
+        .recv_timeout(kata_test::stall_timeout())
+        .expect("crawl did not return");
+    kata_test::join(crawler);
+    site.assert_crawled(&start, &result, workers);
 }

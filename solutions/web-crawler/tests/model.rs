@@ -36,7 +36,10 @@ fn a_chain_is_crawled_to_its_end() {
         let start = "http://a/1";
         let site = Arc::new(Site::new(
             start,
-            &[("http://a/1", &["http://a/2"]), ("http://a/2", &["http://b/1"])],
+            &[
+                ("http://a/1", &["http://a/2"]),
+                ("http://a/2", &["http://b/1"]),
+            ],
         ));
         let result = crawl(start, parser(&site), 2);
         site.assert_crawled(start, &result, 2);

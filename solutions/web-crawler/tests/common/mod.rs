@@ -124,7 +124,11 @@ impl Site {
             "get_urls was called more than once for {} URLs, e.g. {twice:?}: check that a URL is new and mark it seen in one critical section",
             calls.values().filter(|n| **n > 1).count()
         );
-        let never: Vec<&String> = expected.iter().filter(|u| !calls.contains_key(*u)).take(5).collect();
+        let never: Vec<&String> = expected
+            .iter()
+            .filter(|u| !calls.contains_key(*u))
+            .take(5)
+            .collect();
         assert!(
             never.is_empty(),
             "these pages were returned but never fetched (first 5): {never:?}"
@@ -136,7 +140,12 @@ impl HtmlParser for Site {
     fn get_urls(&self, url: &str) -> Vec<String> {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        *self.calls.lock().unwrap().entry(url.to_owned()).or_default() += 1;
+        *self
+            .calls
+            .lock()
+            .unwrap()
+            .entry(url.to_owned())
+            .or_default() += 1;
         if host_of(url) != self.start_host {
             self.foreign.lock().unwrap().push(url.to_owned());
         }
