@@ -298,32 +298,49 @@ fn join_waits_for_running_jobs_then_for_the_workers() {
     let check = kata_test::check(&JOIN_WAITS);
     let workers = 2;
     let pool = ThreadPool::new(workers, 4);
-    let gate = Gate::new();
-    for _ in 0..workers + 2 {
-        pool.execute(gate.job())
+    // The first jobs run while the next ones wait in the queue, each held by
+    // its own gate, so the queue empties while jobs are still running.
+    let (first, next) = (Gate::new(), Gate::new());
+    for _ in 0..workers {
+        pool.execute(first.job()).expect("execute on an idle pool");
+    }
+    first.wait_running(workers, "one job per worker");
+    for _ in 0..workers {
+        pool.execute(next.job())
             .expect("execute with room in the queue");
     }
-    gate.wait_running(workers, "one job per worker");
     let (done, returned) = mpsc::channel();
     let joiner = {
-        let (gate, log) = (Arc::clone(&gate), Arc::clone(check.log()));
+        let (first, next, log) = (
+            Arc::clone(&first),
+            Arc::clone(&next),
+            Arc::clone(check.log()),
+        );
         spawn("joiner", move || {
             let w = log.worker("joiner");
-            let call = w.call("join() with jobs running");
+            let call = w.call("join() with jobs running and queued");
             let panics = pool.join();
             call.returned(panics);
-            done.send((panics, gate.finished())).unwrap();
+            done.send((panics, first.finished() + next.finished()))
+                .unwrap();
         })
     };
-    // join waits on the workers, which the facade does not see, so this waits
-    // the whole grace: only a join that returns too early ends it sooner.
+    // join waits on the workers, which the facade does not see, so these
+    // wait the whole grace: only a join that returns too early ends them
+    // sooner.
     wait::until(GRACE, || false);
     assert!(
         returned.try_recv().is_err(),
-        "join returned while {} jobs were still running",
-        gate.running()
+        "join returned while {workers} jobs were running and {workers} queued"
     );
-    gate.open();
+    first.open();
+    next.wait_running(workers, "the queued jobs, once the first ones finished");
+    wait::until(GRACE, || false);
+    assert!(
+        returned.try_recv().is_err(),
+        "join returned while the last {workers} jobs were still running (the queue was empty)"
+    );
+    next.open();
     let (panics, finished) = returned
         .recv_timeout(kata_test::stall_timeout())
         .expect("join did not return after every job finished");
@@ -331,7 +348,7 @@ fn join_waits_for_running_jobs_then_for_the_workers() {
     assert_eq!(panics, 0, "join's count of panics when no job panicked");
     assert_eq!(
         finished,
-        workers + 2,
+        2 * workers,
         "jobs that had finished when join returned"
     );
     let live = kata_test::live_kata_threads();
