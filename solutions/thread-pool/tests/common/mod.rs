@@ -101,8 +101,17 @@ impl Rendezvous {
     }
 
     pub fn job(self: &Arc<Self>) -> impl FnOnce() + Send + 'static {
+        self.job_then(|| {})
+    }
+
+    /// A member that first runs `before` on its worker.
+    pub fn job_then(
+        self: &Arc<Self>,
+        before: impl FnOnce() + Send + 'static,
+    ) -> impl FnOnce() + Send + 'static {
         let r = Arc::clone(self);
         move || {
+            before();
             let mut arrived = r.arrived.lock().unwrap();
             *arrived += 1;
             r.all_here.notify_all();
@@ -160,15 +169,40 @@ pub fn assert_each_ran_once(counts: &[AtomicUsize], what: &str) {
     );
 }
 
-/// CPU time used so far by every thread of this process.
-pub fn process_cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec for the duration of the
-    // call, and CLOCK_PROCESS_CPUTIME_ID is a clock every supported OS has.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+/// A clock that measures one thread's CPU time, readable from any thread.
+#[derive(Clone, Copy, Debug)]
+pub struct CpuClock(libc::clockid_t);
+
+impl CpuClock {
+    /// The calling thread's CPU clock. On Linux it stays the caller's when
+    /// read from another thread, so the suite can watch a worker from
+    /// outside; elsewhere it falls back to the whole process's clock (then
+    /// run the test alone).
+    pub fn of_this_thread() -> Self {
+        #[cfg(target_os = "linux")]
+        {
+            let mut clock: libc::clockid_t = 0;
+            // SAFETY: pthread_self() is the calling, live thread, and `clock`
+            // is a valid, writable clockid_t for the duration of the call.
+            let rc = unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &mut clock) };
+            assert_eq!(rc, 0, "pthread_getcpuclockid failed");
+            CpuClock(clock)
+        }
+        #[cfg(not(target_os = "linux"))]
+        CpuClock(libc::CLOCK_PROCESS_CPUTIME_ID)
+    }
+
+    /// The CPU time used so far. The thread must still be alive.
+    pub fn now(self) -> Duration {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid, writable timespec for the duration of the
+        // call; the clock is a thread's CPU clock whose thread is alive (the
+        // pool's workers live until join), or the process's.
+        let rc = unsafe { libc::clock_gettime(self.0, &mut ts) };
+        assert_eq!(rc, 0, "clock_gettime failed on a CPU clock");
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    }
 }
