@@ -60,7 +60,7 @@ impl ThreadPool {
     /// # Panics
     ///
     /// Panics if `workers` or `queue_capacity` is 0, with a message that
-    /// names the value.
+    /// names the parameter and its value.
     pub fn new(workers: usize, queue_capacity: usize) -> Self {
         // TODO: reject the zeros, then start the workers.
         todo!()
