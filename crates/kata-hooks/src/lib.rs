@@ -19,8 +19,9 @@ mod threads;
 
 pub use spurious::{Pattern, SpuriousPlan, set_plan, spurious_wakeup_now};
 pub use threads::{
-    Kind, LiveThread, Polling, Registration, SpawnContext, current_live_id, live_kata_threads,
-    live_threads, polling, register_current, register_spawned, spawn_context, spawning_for_suite,
+    Kind, LiveThread, Polling, Registration, SpawnContext, awaiting, current_live_id,
+    live_kata_threads, live_threads, polling, register_current, register_spawned, spawn_context,
+    spawning_for_suite,
 };
 
 /// How often each thread has called `hint::spin_loop` or `thread::yield_now`

@@ -21,6 +21,10 @@ pub struct LiveThread {
     /// Inside a suite's polling wait (see [`polling`]): awake in spirit,
     /// even while the kernel shows it asleep between polls.
     pub polling: u32,
+    /// Inside a suite's wait for an event only another thread can produce
+    /// (see [`awaiting`]): awake for the deadlock detector, but no help to
+    /// another thread awaiting an event.
+    pub awaiting: u32,
 }
 
 /// Who started a registered thread.
@@ -143,6 +147,7 @@ fn register(kind: Kind, family: u64) -> Registration {
             label: current_label(),
             os_tid: current_os_tid(),
             polling: 0,
+            awaiting: 0,
             kind,
             family,
         });
@@ -176,28 +181,46 @@ impl Drop for Registration {
 /// stuck, so no deadlock may be declared while it polls.
 pub fn polling() -> Polling {
     let id = current_live_id();
-    set_polling(id, 1);
-    Polling { id }
-}
-
-fn set_polling(id: Option<u64>, delta: i32) {
-    let Some(id) = id else { return };
-    let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(t) = live.iter_mut().find(|t| t.id == id) {
-        t.polling = t.polling.saturating_add_signed(delta);
+    set_polling(id, false, 1);
+    Polling {
+        id,
+        awaiting: false,
     }
 }
 
-/// Ends a [`polling`] wait when dropped.
+/// Marks the current thread as awaiting an event that only another thread
+/// can produce (`kata_test::wait::until_done`): like [`polling`] for the
+/// deadlock detector, but two threads awaiting each other cannot help.
+pub fn awaiting() -> Polling {
+    let id = current_live_id();
+    set_polling(id, true, 1);
+    Polling { id, awaiting: true }
+}
+
+fn set_polling(id: Option<u64>, awaiting: bool, delta: i32) {
+    let Some(id) = id else { return };
+    let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(t) = live.iter_mut().find(|t| t.id == id) {
+        let n = if awaiting {
+            &mut t.awaiting
+        } else {
+            &mut t.polling
+        };
+        *n = n.saturating_add_signed(delta);
+    }
+}
+
+/// Ends a [`polling`] or [`awaiting`] wait when dropped.
 #[must_use = "the thread counts as polling only while this guard lives"]
 #[derive(Debug)]
 pub struct Polling {
     id: Option<u64>,
+    awaiting: bool,
 }
 
 impl Drop for Polling {
     fn drop(&mut self) {
-        set_polling(self.id, -1);
+        set_polling(self.id, self.awaiting, -1);
     }
 }
 

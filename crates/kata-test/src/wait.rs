@@ -77,7 +77,7 @@ const STUCK_CONFIRM: Duration = Duration::from_secs(1);
 /// busy machine delays the event but never makes it look impossible, since a
 /// thread that is delayed is runnable, not asleep.
 pub fn until_done(mut event: impl FnMut() -> bool) -> bool {
-    let _polling = kata_hooks::polling();
+    let _awaiting = kata_hooks::awaiting();
     let start = Instant::now();
     let deadline = stall_timeout();
     let mut asleep_since: Option<Instant> = None;
@@ -115,4 +115,14 @@ pub fn recv<T>(rx: &std::sync::mpsc::Receiver<T>) -> Option<T> {
         Err(std::sync::mpsc::TryRecvError::Disconnected) => true,
     });
     got
+}
+
+/// Why [`recv`] or [`until_done`] gave up, for an `expect` message: the event
+/// never came, and nothing could produce it any more (or the deadline passed).
+pub struct NeverCame;
+
+impl std::fmt::Debug for NeverCame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("it never came: every other thread was asleep with nothing moving, or the deadline passed")
+    }
 }

@@ -185,6 +185,7 @@ fn every_thread_asleep_in_a_wait() -> bool {
     let blocked = kata_hooks::blocked_threads();
     live.iter().all(|t| {
         t.polling == 0
+            && t.awaiting == 0
             && blocked
                 .iter()
                 .filter(|b| b.live_id == Some(t.id))
@@ -204,7 +205,7 @@ pub(crate) fn others_asleep() -> bool {
     !others.is_empty()
         && others
             .iter()
-            .all(|t| t.polling == 0 && t.os_tid.is_some_and(is_asleep))
+            .all(|t| t.awaiting > 0 || (t.polling == 0 && t.os_tid.is_some_and(is_asleep)))
 }
 
 /// Whether the OS thread `tid` of this process is sleeping (Linux: state `S`

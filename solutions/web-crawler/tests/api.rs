@@ -1,0 +1,18 @@
+//! Stage 1, api: the kata's public API is exactly the one the issue fixes.
+
+use kata_test::Property;
+
+const API: Property = Property {
+    name: "the public API matches the kata's statement",
+    cause: "the HtmlParser trait or crawl's signature differs from the stub's",
+    book: "api",
+};
+
+#[test]
+fn public_api_matches_the_statement() {
+    let _check = kata_test::check(&API);
+    // trybuild compiles the cases in a child cargo; it runs no kata code.
+    let _compiling = kata_test::busy();
+    let cases = trybuild::TestCases::new();
+    cases.pass("tests/api/signatures.rs");
+}
