@@ -45,7 +45,8 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
     ///
     /// # Panics
     ///
-    /// Panics if `capacity` is 0, with a message that names the capacity.
+    /// Panics if `capacity` is 0, with a message that contains the word
+    /// "capacity" and the value 0 (e.g. "capacity must be at least 1, got 0").
     pub fn new(capacity: usize) -> Self {
         // TODO: reject a capacity of 0, then build the empty cache.
         todo!()
