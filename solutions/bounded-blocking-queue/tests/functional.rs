@@ -213,12 +213,12 @@ const FIFO_ACROSS_THREADS: Property = Property {
 };
 
 #[rstest]
-#[case::two_threads_then_main(&[&[1, 2], &[3]], &[4])]
-#[case::three_threads(&[&[1], &[2, 3], &[4]], &[])]
-#[case::one_thread_between_main(&[&[2, 3]], &[4, 5])]
+#[case::two_threads_then_main(vec![vec![1, 2], vec![3]], vec![4])]
+#[case::three_threads(vec![vec![1], vec![2, 3], vec![4]], vec![])]
+#[case::one_thread_between_main(vec![vec![2, 3]], vec![4, 5])]
 fn items_from_different_threads_come_out_in_enqueue_order(
-    #[case] threads: &[&[u32]],
-    #[case] main_after: &[u32],
+    #[case] threads: Vec<Vec<u32>>,
+    #[case] main_after: Vec<u32>,
 ) {
     let _check = kata_test::check(&FIFO_ACROSS_THREADS);
     let q = Arc::new(BoundedBlockingQueue::new(16));
@@ -228,7 +228,7 @@ fn items_from_different_threads_come_out_in_enqueue_order(
     // next thread starts, so FIFO fixes the order completely.
     for (t, items) in threads.iter().enumerate() {
         let q = Arc::clone(&q);
-        let items: Vec<u32> = items.to_vec();
+        let items = items.clone();
         expected.extend(&items);
         kata_test::join(spawn(format!("producer-{t}"), move || {
             for x in items {
@@ -236,7 +236,7 @@ fn items_from_different_threads_come_out_in_enqueue_order(
             }
         }));
     }
-    for &x in main_after {
+    for &x in &main_after {
         q.enqueue(x);
         expected.push(x);
     }

@@ -254,10 +254,9 @@ fn matches_a_plain_lru_on_shrinkable_random_sequences() {
 #[test]
 fn matches_a_plain_lru_over_100_000_operations() {
     let _check = kata_test::check(&LARGE);
-    for (seed, capacity, keys) in [
-        (1, LONG_RUN_CAPACITY, 1_500),
-        (2, 8, 12),
-    ] {
+    // Keys from a range half again as large as the capacity: puts both
+    // overwrite and evict. Small capacities are the proptest's job.
+    for (seed, capacity, keys) in [(1, LONG_RUN_CAPACITY, 1_500)] {
         let mut rng = Jitter::new(seed);
         let cache = LruCache::new(capacity);
         let mut model = Plain::new(capacity);
