@@ -56,12 +56,13 @@ impl H2O {
     fn join_molecule(&self, hydrogen: bool, release: impl FnOnce()) {
         let mut s = self.state.lock();
         loop {
+            let formed = s.formed;
             let places = if hydrogen {
                 &mut s.hydrogen_places
             } else {
                 &mut s.oxygen_place
             };
-            if *places > 0 && !s.formed {
+            if *places > 0 && !formed {
                 *places -= 1;
                 break;
             }

@@ -15,6 +15,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{Arrival, Atom, Water, arrivals};
@@ -118,28 +119,34 @@ fn a_pool_of_threads_makes_hundreds_of_molecules() {
         let seed = 77_000 + run;
         let kata = Arc::new(H2O::new());
         let water = Arc::new(Water::new(POOL_MOLECULES));
-        // Each hydrogen thread makes 2 * molecules / 4 calls, each oxygen
-        // thread molecules / 2: twice as many hydrogens as oxygens in all,
-        // and with four and two threads no molecule needs a thread twice.
+        // The threads share two budgets of calls, 2 * molecules hydrogens
+        // and `molecules` oxygens: each takes a ticket, calls, and comes back
+        // for another. Fixed quotas per thread would not do: a thread left
+        // behind would end up the only hydrogen with calls to make, needed
+        // twice in one molecule, which the contract rules out.
+        let tickets = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
         let workers: Vec<(Atom, usize, usize)> = (0..POOL_HYDROGEN_THREADS)
-            .map(|k| (Atom::Hydrogen, k, 2 * POOL_MOLECULES / POOL_HYDROGEN_THREADS))
-            .chain((0..POOL_OXYGEN_THREADS).map(|k| (Atom::Oxygen, k, POOL_MOLECULES / POOL_OXYGEN_THREADS)))
+            .map(|k| (Atom::Hydrogen, k, 2 * POOL_MOLECULES))
+            .chain((0..POOL_OXYGEN_THREADS).map(|k| (Atom::Oxygen, k, POOL_MOLECULES)))
             .collect();
         let threads = workers
             .into_iter()
-            .map(|(atom, k, calls)| {
-                let (kata, water, log) = (
+            .map(|(atom, k, budget)| {
+                let (kata, water, log, tickets) = (
                     Arc::clone(&kata),
                     Arc::clone(&water),
                     Arc::clone(check.log()),
+                    Arc::clone(&tickets),
                 );
                 let name = format!("pool-{}", atom.thread(k));
                 let mut jitter = Jitter::new(seed * 100 + k as u64 * 2 + (atom == Atom::Oxygen) as u64);
                 spawn(name.clone(), move || {
                     let w = log.worker(format!("{name} (run {run})"));
-                    for i in 0..calls {
+                    let budget_taken = &tickets[(atom == Atom::Oxygen) as usize];
+                    // SeqCst: a plain shared counter; nothing to tune.
+                    while budget_taken.fetch_add(1, Ordering::SeqCst) < budget {
                         let call = w.call(format_args!(
-                            "{}(release_{}), call {i} of {calls}, seed {seed}",
+                            "{}(release_{}), seed {seed}",
                             atom.method(),
                             atom.method()
                         ));
