@@ -9,8 +9,8 @@ use std::time::Duration;
 use bounded_blocking_queue::BoundedBlockingQueue;
 use common::{Fifo, Ret, apply};
 use kata_test::jitter::Jitter;
-use lincheck::Model;
 use kata_test::{Property, expect_panic, spawn, wait};
+use lincheck::Model;
 use rstest::rstest;
 
 /// How long a blocked call is given to misbehave before the test checks that
@@ -323,6 +323,11 @@ fn matches_a_fifo_model_over_100_000_operations() {
         let mut recent = std::collections::VecDeque::new();
         let mut i = 0;
         while i < LONG_RUN_OPS {
+            if i % 1_000 == 0 {
+                // Slow is not hung: a kata that takes O(n) per operation
+                // still finishes, and the watchdog must not call it a deadlock.
+                kata_test::progress();
+            }
             // Phases that lean towards filling, then towards draining, so the
             // queue goes from empty to full and back many times.
             let filling = (i / (4 * capacity + 8)) % 2 == 0;
@@ -341,7 +346,8 @@ fn matches_a_fifo_model_over_100_000_operations() {
             }
             recent.push_back(op);
             assert_eq!(
-                got, want,
+                got,
+                want,
                 "operation {i} of a seeded run (seed {seed}, capacity {capacity}), {op:?}, with {} items in the queue: \
                  the queue disagrees with a FIFO model (the last few operations: {recent:?})",
                 model.items.len()
@@ -372,11 +378,23 @@ fn matches_a_fifo_model_over_100_000_operations() {
 fn a_huge_capacity_allocates_nothing_up_front(#[case] capacity: usize) {
     let _check = kata_test::check(&HUGE_CAPACITY);
     let q = BoundedBlockingQueue::new(capacity);
-    assert_eq!(q.size(), 0, "size() of a new queue with capacity {capacity}");
+    assert_eq!(
+        q.size(),
+        0,
+        "size() of a new queue with capacity {capacity}"
+    );
     for x in [0, 1, u32::MAX] {
         q.enqueue(x);
     }
-    assert_eq!(q.size(), 3, "size() after three enqueues with capacity {capacity}");
+    assert_eq!(
+        q.size(),
+        3,
+        "size() after three enqueues with capacity {capacity}"
+    );
     let got: Vec<u32> = (0..3).map(|_| q.dequeue()).collect();
-    assert_eq!(got, [0, 1, u32::MAX], "dequeue order with capacity {capacity}");
+    assert_eq!(
+        got,
+        [0, 1, u32::MAX],
+        "dequeue order with capacity {capacity}"
+    );
 }

@@ -10,8 +10,8 @@
 mod common;
 
 use bounded_blocking_queue::BoundedBlockingQueue;
-use kata_sync::Arc;
 use common::{Fifo, Op, Ret, apply};
+use kata_sync::Arc;
 use kata_test::{Property, model, spawn};
 
 const HANDOFF: Property = Property {

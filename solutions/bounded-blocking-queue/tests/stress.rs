@@ -208,11 +208,7 @@ fn history_plans(rng: &mut Jitter, next: &mut u32) -> Vec<Vec<Op>> {
         _ => {
             for _ in 0..HISTORY_THREADS {
                 let pairs = 1 + rng.below(OPS_PER_HISTORY_THREAD as u64 / 2);
-                plans.push(
-                    (0..pairs)
-                        .flat_map(|_| [enqueue(), Op::Dequeue])
-                        .collect(),
-                );
+                plans.push((0..pairs).flat_map(|_| [enqueue(), Op::Dequeue]).collect());
             }
         }
     }
@@ -262,7 +258,9 @@ fn concurrent_histories_are_linearizable() {
             .collect();
         handles.into_iter().for_each(kata_test::join);
         if let Err(v) = lincheck::check(&Fifo::new(capacity), &recorder.history()) {
-            panic!("history {seed} (capacity {capacity}) is not linearizable against a FIFO queue: {v}");
+            panic!(
+                "history {seed} (capacity {capacity}) is not linearizable against a FIFO queue: {v}"
+            );
         }
     }
 }

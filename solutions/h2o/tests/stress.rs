@@ -139,7 +139,8 @@ fn a_pool_of_threads_makes_hundreds_of_molecules() {
                     Arc::clone(&tickets),
                 );
                 let name = format!("pool-{}", atom.thread(k));
-                let mut jitter = Jitter::new(seed * 100 + k as u64 * 2 + (atom == Atom::Oxygen) as u64);
+                let mut jitter =
+                    Jitter::new(seed * 100 + k as u64 * 2 + (atom == Atom::Oxygen) as u64);
                 spawn(name.clone(), move || {
                     let w = log.worker(format!("{name} (run {run})"));
                     let budget_taken = &tickets[(atom == Atom::Oxygen) as usize];
@@ -164,7 +165,9 @@ fn a_pool_of_threads_makes_hundreds_of_molecules() {
             .collect();
         kata_test::join_as_they_finish(threads);
         if let Some(why) = water.mismatch() {
-            panic!("run {run} (seed {seed}, a pool of {POOL_HYDROGEN_THREADS} hydrogen and {POOL_OXYGEN_THREADS} oxygen threads, {POOL_MOLECULES} molecules): {why}");
+            panic!(
+                "run {run} (seed {seed}, a pool of {POOL_HYDROGEN_THREADS} hydrogen and {POOL_OXYGEN_THREADS} oxygen threads, {POOL_MOLECULES} molecules): {why}"
+            );
         }
     }
 }

@@ -262,6 +262,16 @@ fn matches_a_plain_lru_over_100_000_operations() {
         let mut model = Plain::new(capacity);
         let mut recent = std::collections::VecDeque::new();
         for i in 0..LONG_RUN_OPS {
+            if i % 1_000 == 0 {
+                // Slow is not hung: a kata that takes O(n) per operation
+                // still finishes, and the watchdog must not call it a deadlock.
+                kata_test::progress();
+            }
+            if i % 1_000 == 0 {
+                // Slow is not hung: a kata that takes O(n) per operation
+                // still finishes, and the watchdog must not call it a deadlock.
+                kata_test::progress();
+            }
             let op = random_big(&mut rng, keys);
             let (got, want) = (apply_big(&cache, op), model.step(op));
             if recent.len() == 8 {
@@ -284,13 +294,25 @@ fn matches_a_plain_lru_over_100_000_operations() {
 fn a_huge_capacity_allocates_nothing_up_front(#[case] capacity: usize) {
     let _check = kata_test::check(&HUGE_CAPACITY);
     let cache = LruCache::new(capacity);
-    assert_eq!(cache.capacity(), capacity, "capacity() after new({capacity})");
+    assert_eq!(
+        cache.capacity(),
+        capacity,
+        "capacity() after new({capacity})"
+    );
     assert_eq!(cache.len(), 0, "len() of a new cache");
     for k in [0, 1, u32::MAX] {
         cache.put(k, k ^ 7);
     }
     for k in [0, 1, u32::MAX] {
-        assert_eq!(cache.get(&k), Some(k ^ 7), "get({k}) with capacity {capacity}");
+        assert_eq!(
+            cache.get(&k),
+            Some(k ^ 7),
+            "get({k}) with capacity {capacity}"
+        );
     }
-    assert_eq!(cache.len(), 3, "len() after three puts with capacity {capacity}");
+    assert_eq!(
+        cache.len(),
+        3,
+        "len() after three puts with capacity {capacity}"
+    );
 }

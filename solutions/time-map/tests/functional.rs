@@ -219,6 +219,11 @@ fn matches_a_plain_model_over_100_000_operations() {
     let mut model = Plain::default();
     let mut recent = std::collections::VecDeque::new();
     for i in 0..LONG_RUN_OPS {
+        if i % 1_000 == 0 {
+            // Slow is not hung: a kata that takes O(n) per operation
+            // still finishes, and the watchdog must not call it a deadlock.
+            kata_test::progress();
+        }
         let op = random_big(&mut rng, LONG_RUN_KEYS);
         let (got, want) = (apply_big(&map, op), model.step(op));
         if recent.len() == 8 {
@@ -241,26 +246,58 @@ fn extreme_timestamps_are_ordinary(#[case] t: u64) {
     let _check = kata_test::check(&EXTREMES);
     let map = TimeMap::<u32, u32>::new();
     map.set(1, 10, t);
-    assert_eq!(map.get(&1, t), Some(10), "get(1, {t}) after set(1, 10, {t})");
-    assert_eq!(map.get(&1, u64::MAX), Some(10), "get(1, u64::MAX) after set(1, 10, {t})");
+    assert_eq!(
+        map.get(&1, t),
+        Some(10),
+        "get(1, {t}) after set(1, 10, {t})"
+    );
+    assert_eq!(
+        map.get(&1, u64::MAX),
+        Some(10),
+        "get(1, u64::MAX) after set(1, 10, {t})"
+    );
     if t > 0 {
-        assert_eq!(map.get(&1, t - 1), None, "get(1, {}) before the only version, at {t}", t - 1);
+        assert_eq!(
+            map.get(&1, t - 1),
+            None,
+            "get(1, {}) before the only version, at {t}",
+            t - 1
+        );
     }
     let mut saw = None;
     map.update(1, t, |v| {
         saw = v.copied();
         11
     });
-    assert_eq!(saw, Some(10), "update(1, {t}, f) called f with the wrong value");
-    assert_eq!(map.get(&1, t), Some(11), "get(1, {t}) after update(1, {t}, ..) stored 11");
+    assert_eq!(
+        saw,
+        Some(10),
+        "update(1, {t}, f) called f with the wrong value"
+    );
+    assert_eq!(
+        map.get(&1, t),
+        Some(11),
+        "get(1, {t}) after update(1, {t}, ..) stored 11"
+    );
     map.update(2, t, |v| {
         saw = v.copied();
         20
     });
-    assert_eq!(saw, None, "update(2, {t}, f) on a new key called f with a value");
-    assert_eq!(map.get(&2, t), Some(20), "get(2, {t}) after update of a new key");
+    assert_eq!(
+        saw, None,
+        "update(2, {t}, f) on a new key called f with a value"
+    );
+    assert_eq!(
+        map.get(&2, t),
+        Some(20),
+        "get(2, {t}) after update of a new key"
+    );
     map.set(1, 12, u64::MAX);
     map.set(1, 13, 0);
     assert_eq!(map.get(&1, 0), Some(13), "get(1, 0) after set(1, 13, 0)");
-    assert_eq!(map.get(&1, u64::MAX), Some(12), "get(1, u64::MAX) after set(1, 12, u64::MAX)");
+    assert_eq!(
+        map.get(&1, u64::MAX),
+        Some(12),
+        "get(1, u64::MAX) after set(1, 12, u64::MAX)"
+    );
 }

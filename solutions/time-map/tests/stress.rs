@@ -186,7 +186,12 @@ fn every_other_key_goes_on_while_f_blocks(#[case] blocked: Blocked, #[case] queu
                     let call = w.call(&desc);
                     match step {
                         0 => map.set(k, k + 1000, 3),
-                        1 => assert_eq!(map.get(&k, 3), Some(k + 1000), "{desc}, right after set({k}, {}, 3)", k + 1000),
+                        1 => assert_eq!(
+                            map.get(&k, 3),
+                            Some(k + 1000),
+                            "{desc}, right after set({k}, {}, 3)",
+                            k + 1000
+                        ),
                         _ => map.update(k, 4, |v| v.copied().unwrap_or(0) + 1),
                     }
                     drop(call);
@@ -199,7 +204,9 @@ fn every_other_key_goes_on_while_f_blocks(#[case] blocked: Blocked, #[case] queu
     let deadline = std::time::Instant::now() + kata_test::stall_timeout() / 2;
     let mut last = String::from("(nothing yet)");
     let mut finished = false;
-    while let Ok(step) = progress.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+    while let Ok(step) =
+        progress.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
         if step == "done" {
             finished = true;
             break;
@@ -222,15 +229,28 @@ fn every_other_key_goes_on_while_f_blocks(#[case] blocked: Blocked, #[case] queu
         Blocked::ExistingKey => 1,
         Blocked::FirstUpdateOfANewKey => 0,
     };
-    assert_eq!(map.get(&BLOCKED_KEY, 2), Some(before + 1), "update({BLOCKED_KEY}, 2) once f returned");
+    assert_eq!(
+        map.get(&BLOCKED_KEY, 2),
+        Some(before + 1),
+        "update({BLOCKED_KEY}, 2) once f returned"
+    );
     let at_5 = match queued {
         Queued::Nothing => before + 1,
         Queued::Set => 50,
         Queued::Update => before + 101,
     };
-    assert_eq!(map.get(&BLOCKED_KEY, 5), Some(at_5), "get({BLOCKED_KEY}, 5) after {queued:?} queued behind update({BLOCKED_KEY}, 2)");
+    assert_eq!(
+        map.get(&BLOCKED_KEY, 5),
+        Some(at_5),
+        "get({BLOCKED_KEY}, 5) after {queued:?} queued behind update({BLOCKED_KEY}, 2)"
+    );
     for k in [1, existing, existing + 1, PROBE_KEYS] {
-        assert_eq!(map.get(&k, 4), Some(k + 1001), "get({k}, 4) after set({k}, {}, 3) and update({k}, 4, +1)", k + 1000);
+        assert_eq!(
+            map.get(&k, 4),
+            Some(k + 1001),
+            "get({k}, 4) after set({k}, {}, 3) and update({k}, 4, +1)",
+            k + 1000
+        );
         let at_1 = (k <= existing).then_some(k);
         assert_eq!(map.get(&k, 1), at_1, "get({k}, 1)");
     }

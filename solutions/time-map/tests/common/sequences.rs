@@ -18,9 +18,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use proptest::strategy::Strategy;
-use proptest::test_runner::{
-    Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
-};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
 thread_local! {
     static QUIET: Cell<bool> = const { Cell::new(false) };
@@ -79,16 +77,16 @@ pub fn check_sequences<S>(
     };
     let mut runner =
         TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
-    let result = runner.run(&strategy, |input| {
-        match quietly(|| run(&input)) {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(why)) | Err(why) => Err(TestCaseError::fail(why)),
-        }
+    let result = runner.run(&strategy, |input| match quietly(|| run(&input)) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(why)) | Err(why) => Err(TestCaseError::fail(why)),
     });
     match result {
         Ok(()) => {}
         Err(TestError::Fail(why, input)) => {
-            panic!("{what}: a random sequence failed; the smallest failing one proptest found is\n  {input:?}\nand on it: {why}")
+            panic!(
+                "{what}: a random sequence failed; the smallest failing one proptest found is\n  {input:?}\nand on it: {why}"
+            )
         }
         Err(TestError::Abort(why)) => panic!("{what}: proptest gave up: {why}"),
     }
