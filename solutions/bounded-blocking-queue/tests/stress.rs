@@ -264,3 +264,93 @@ fn concurrent_histories_are_linearizable() {
         }
     }
 }
+
+/// Histories where producers take turns, and how many turns each takes.
+const TURN_HISTORIES: u64 = 150;
+const TURNS_PER_PRODUCER: usize = 3;
+
+#[test]
+fn producers_taking_turns_are_served_in_the_order_of_their_turns() {
+    let check = kata_test::check(&LINEARIZABLE);
+    let mut next = 0;
+    for seed in 0..TURN_HISTORIES {
+        let mut rng = Jitter::new(10_000 + seed);
+        let capacity = 2 + rng.below(3) as usize;
+        let q = Arc::new(BoundedBlockingQueue::new(capacity));
+        let recorder = Arc::new(lincheck::Recorder::<Op, Ret>::new());
+        // Two producers enqueue in turns (a batch of one or two items each
+        // turn), handing a turn token back and forth, so each batch is
+        // enqueued, in real time, after the other producer's last one:
+        // FIFO then fixes the order across producers too. Two consumers
+        // dequeue meanwhile, as many items in all.
+        let batches: Vec<Vec<Op>> = (0..2 * TURNS_PER_PRODUCER)
+            .map(|_| {
+                (0..1 + rng.below(2))
+                    .map(|_| {
+                        next += 1;
+                        Op::Enqueue(next)
+                    })
+                    .collect()
+            })
+            .collect();
+        let total: usize = batches.iter().map(Vec::len).sum();
+        let batches = Arc::new(batches);
+        // The turn token is the test's own (std) lock: it orders the
+        // producers' batches and nothing inside the queue.
+        let turn = Arc::new((std::sync::Mutex::new(0_usize), std::sync::Condvar::new()));
+        let mut handles = Vec::new();
+        for p in 0..2 {
+            let (q, recorder, log, batches, turn) = (
+                Arc::clone(&q),
+                Arc::clone(&recorder),
+                Arc::clone(check.log()),
+                Arc::clone(&batches),
+                Arc::clone(&turn),
+            );
+            let name = format!("producer-{p}");
+            handles.push(spawn(name.clone(), move || {
+                let w = log.worker(name);
+                let r = recorder.thread(p);
+                for t in (p..batches.len()).step_by(2) {
+                    let (lock, turned) = &*turn;
+                    let mut now = lock.lock().unwrap();
+                    while *now != t {
+                        now = turned.wait(now).unwrap();
+                    }
+                    drop(now);
+                    for op in &batches[t] {
+                        let call = w.call(format_args!("{op:?} (turn {t})"));
+                        r.call(*op, |op| apply(&q, op));
+                        drop(call);
+                    }
+                    *lock.lock().unwrap() += 1;
+                    turned.notify_all();
+                }
+            }));
+        }
+        for c in 0..2 {
+            let (q, recorder, log) = (
+                Arc::clone(&q),
+                Arc::clone(&recorder),
+                Arc::clone(check.log()),
+            );
+            let name = format!("consumer-{c}");
+            let mine = total / 2 + (c == 0) as usize * (total % 2);
+            handles.push(spawn(name.clone(), move || {
+                let w = log.worker(name);
+                let r = recorder.thread(2 + c);
+                for _ in 0..mine {
+                    let call = w.call("Dequeue");
+                    let got = r.call(Op::Dequeue, |op| apply(&q, op));
+                    call.returned(format_args!("{got:?}"));
+                }
+            }));
+        }
+        handles.into_iter().for_each(kata_test::join);
+        if let Err(v) = lincheck::check(&Fifo::new(capacity), &recorder.history()) {
+            panic!(
+                "history {seed} (capacity {capacity}, two producers taking turns) is not linearizable against a FIFO queue: {v}"
+            );
+        }
+    }
+}
