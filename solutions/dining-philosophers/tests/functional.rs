@@ -125,6 +125,8 @@ fn a_philosopher_alone_picks_eats_and_puts_down(#[case] p: usize) {
 #[case::five(5)]
 #[case::six(6)]
 #[case::forty_two(42)]
+#[case::two_to_the_8(256)]
+#[case::two_to_the_32_plus_1(1 << 32 | 1)]
 #[case::usize_max(usize::MAX)]
 fn an_id_of_5_or_more_panics_naming_it(#[case] p: usize) {
     let _check = kata_test::check(&BAD_ID);
