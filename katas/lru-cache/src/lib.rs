@@ -10,6 +10,9 @@
 //!   recently used key is evicted.
 //! - `len()` is the number of entries now; it never exceeds `capacity()`.
 //!
+//! The capacity may be any number from 1 up, however large: `new(1 << 40)`
+//! must work.
+//!
 //! Many threads share one cache by reference, so every operation must be
 //! atomic: no thread may ever see a half-done `put`, and `len()` must never
 //! be observed above `capacity()`.
