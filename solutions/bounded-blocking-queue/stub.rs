@@ -8,6 +8,11 @@
 //!   calling thread blocks until an item arrives.
 //! - `size` returns the number of items in the queue now.
 //!
+//! The queue is one first-in first-out order for all threads: an item whose
+//! `enqueue` returned before another item's `enqueue` was called comes out
+//! first, whichever threads enqueued them. The capacity may be any number
+//! from 1 up, however large: `new(1 << 40)` must work.
+//!
 //! Many producer threads and many consumer threads share one queue by
 //! reference, so the queue must be `Send + Sync` when `T: Send`.
 //!
@@ -45,7 +50,8 @@ impl<T> BoundedBlockingQueue<T> {
     ///
     /// # Panics
     ///
-    /// Panics if `capacity` is 0, with a message that names the capacity.
+    /// Panics if `capacity` is 0, with a message that contains the word
+    /// "capacity" and the value 0 (e.g. "capacity must be at least 1, got 0").
     pub fn new(capacity: usize) -> Self {
         // TODO: reject a capacity of 0, then build the empty queue.
         todo!()

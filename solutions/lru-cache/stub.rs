@@ -10,6 +10,9 @@
 //!   recently used key is evicted.
 //! - `len()` is the number of entries now; it never exceeds `capacity()`.
 //!
+//! The capacity may be any number from 1 up, however large: `new(1 << 40)`
+//! must work.
+//!
 //! Many threads share one cache by reference, so every operation must be
 //! atomic: no thread may ever see a half-done `put`, and `len()` must never
 //! be observed above `capacity()`.
@@ -45,7 +48,8 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
     ///
     /// # Panics
     ///
-    /// Panics if `capacity` is 0, with a message that names the capacity.
+    /// Panics if `capacity` is 0, with a message that contains the word
+    /// "capacity" and the value 0 (e.g. "capacity must be at least 1, got 0").
     pub fn new(capacity: usize) -> Self {
         // TODO: reject a capacity of 0, then build the empty cache.
         todo!()

@@ -12,7 +12,11 @@
 //!   stores its result at `t`, atomically with respect to every other
 //!   operation on the same key. `f` may take a long time, or block: while it
 //!   runs, operations on *other* keys must not wait for it. That is what
-//!   "per-key locks" means.
+//!   "per-key locks" means: whatever `f` does, every operation on every
+//!   other key completes, the first write to a new key included, even while
+//!   another call on `f`'s key waits for `f`.
+//!
+//! Timestamps are any `u64`, 0 and `u64::MAX` included.
 //!
 //! Many threads share one map by reference. Take every synchronisation
 //! primitive from `kata_sync`.

@@ -33,7 +33,7 @@ impl<T> BoundedBlockingQueue<T> {
             "BoundedBlockingQueue capacity must be at least 1, got {capacity}"
         );
         Self {
-            items: Mutex::new(VecDeque::with_capacity(capacity)),
+            items: Mutex::new(VecDeque::new()),
             capacity,
             changed: Condvar::new(),
         }

@@ -39,7 +39,7 @@ impl<T> BoundedBlockingQueue<T> {
             "BoundedBlockingQueue capacity must be at least 1, got {capacity}"
         );
         Self {
-            items: Mutex::new(VecDeque::with_capacity(capacity)),
+            items: Mutex::new(VecDeque::new()),
             capacity,
             not_empty: Condvar::new(),
             not_full: Condvar::new(),

@@ -33,15 +33,19 @@ impl<T> BoundedBlockingQueue<T> {
     ///
     /// # Panics
     ///
-    /// Panics if `capacity` is 0, with a message that names the capacity.
+    /// Panics if `capacity` is 0, with a message that contains the word
+    /// "capacity" and the value 0 (e.g. "capacity must be at least 1, got 0").
     pub fn new(capacity: usize) -> Self {
         // A queue that can hold nothing would block every enqueue forever.
         assert!(
             capacity > 0,
             "BoundedBlockingQueue capacity must be at least 1, got {capacity}"
         );
+        // No `with_capacity(capacity)`: the capacity is a bound, not a size
+        // hint, and `new(1 << 40)` must not try to reserve terabytes. The
+        // deque grows as items arrive.
         Self {
-            items: Mutex::new(VecDeque::with_capacity(capacity)),
+            items: Mutex::new(VecDeque::new()),
             capacity,
             not_empty: Condvar::new(),
             not_full: Condvar::new(),

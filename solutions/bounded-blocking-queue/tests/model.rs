@@ -7,7 +7,10 @@
 //! with the first, so `if` in place of `while` is found on the first wait.
 #![cfg(loom)]
 
+mod common;
+
 use bounded_blocking_queue::BoundedBlockingQueue;
+use common::{Fifo, Op, Ret, apply};
 use kata_sync::Arc;
 use kata_test::{Property, model, spawn};
 
@@ -78,5 +81,49 @@ fn two_producers_and_two_consumers_all_finish() {
         let mut got = [mine, theirs];
         got.sort_unstable();
         assert_eq!(got, [1, 2], "items were lost or duplicated");
+    });
+}
+
+const LINEARIZABLE: Property = Property {
+    name: "in every interleaving, the history is linearizable against a FIFO queue of capacity 2",
+    cause: "the queue is not one FIFO order, or an operation is not atomic (a check and an act under different locks)",
+    book: "fifo",
+};
+
+#[test]
+fn every_history_is_linearizable_against_a_fifo_queue() {
+    let _check = kata_test::check(&LINEARIZABLE);
+    // Three threads, three enqueues and three dequeues: every call returns
+    // in every interleaving (see the stress suite's plans).
+    const PLANS: [&[Op]; 3] = [
+        &[Op::Dequeue, Op::Dequeue],
+        &[Op::Enqueue(1), Op::Enqueue(2)],
+        &[Op::Enqueue(3), Op::Size, Op::Dequeue],
+    ];
+    let capacity = 2;
+    model::run_with_preemptions(2, move || {
+        let q = Arc::new(BoundedBlockingQueue::new(capacity));
+        let recorder = Arc::new(lincheck::Recorder::<Op, Ret>::new());
+        let handles: Vec<_> = PLANS[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, plan)| {
+                let (q, recorder) = (Arc::clone(&q), Arc::clone(&recorder));
+                spawn(format!("thread-{}", i + 1), move || {
+                    let r = recorder.thread(i + 1);
+                    for op in plan.iter() {
+                        r.call(*op, |op| apply(&q, op));
+                    }
+                })
+            })
+            .collect();
+        let r = recorder.thread(0);
+        for op in PLANS[0] {
+            r.call(*op, |op| apply(&q, op));
+        }
+        handles.into_iter().for_each(kata_test::join);
+        if let Err(v) = lincheck::check(&Fifo::new(capacity), &recorder.history()) {
+            panic!("not linearizable against a FIFO queue of capacity {capacity}: {v}");
+        }
     });
 }

@@ -7,14 +7,22 @@
 //! seen both through `size()` and through call counts that do not trust it.
 //! The watchdog turns a hang into a report of the calls that never returned.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use bounded_blocking_queue::BoundedBlockingQueue;
+use common::{Fifo, Op, Ret, apply};
+use kata_test::jitter::Jitter;
 use kata_test::{Property, spawn};
 use rstest::rstest;
 
 const ITEMS_PER_PRODUCER: usize = 2_000;
+/// Short concurrent histories checked for linearizability, and their shape.
+const HISTORIES: u64 = 400;
+const HISTORY_THREADS: usize = 4;
+const OPS_PER_HISTORY_THREAD: usize = 4;
 const POISON: usize = usize::MAX;
 
 const NOTHING_LOST: Property = Property {
@@ -160,4 +168,189 @@ fn producers_and_consumers_lose_nothing(
         );
     }
     assert_eq!(q.size(), 0, "size() once every item was dequeued");
+}
+
+const LINEARIZABLE: Property = Property {
+    name: "every concurrent history is linearizable against a FIFO queue: one order of the calls, consistent with real time, explains every result",
+    cause: "the queue is not one FIFO order: items kept per producer (lanes served in turn), or taken from the wrong end; or an operation that is not atomic",
+    book: "fifo",
+};
+
+/// What one thread of a history does. Plans are built so that every call
+/// returns whatever the interleaving: as many enqueues as dequeues in all,
+/// and each thread either only enqueues, only dequeues, or enqueues before
+/// each of its dequeues.
+fn history_plans(rng: &mut Jitter, next: &mut u32) -> Vec<Vec<Op>> {
+    let mut enqueue = || {
+        *next += 1;
+        Op::Enqueue(*next)
+    };
+    let mut plans: Vec<Vec<Op>> = Vec::new();
+    match rng.below(2) {
+        // Producers and consumers apart: two of each.
+        0 => {
+            let (mut enqs, mut deqs) = (Vec::new(), Vec::new());
+            for _ in 0..2 {
+                let n = 1 + rng.below(OPS_PER_HISTORY_THREAD as u64) as usize;
+                enqs.push(n);
+                deqs.push(n);
+            }
+            // Consumers take the same total, split differently.
+            deqs.swap(0, 1);
+            for n in enqs {
+                plans.push((0..n).map(|_| enqueue()).collect());
+            }
+            for n in deqs {
+                plans.push((0..n).map(|_| Op::Dequeue).collect());
+            }
+        }
+        // Every thread enqueues, then dequeues, in pairs.
+        _ => {
+            for _ in 0..HISTORY_THREADS {
+                let pairs = 1 + rng.below(OPS_PER_HISTORY_THREAD as u64 / 2);
+                plans.push((0..pairs).flat_map(|_| [enqueue(), Op::Dequeue]).collect());
+            }
+        }
+    }
+    // Now and then a size() call, which blocks nobody.
+    for plan in &mut plans {
+        if rng.below(3) == 0 {
+            let at = rng.below(plan.len() as u64 + 1) as usize;
+            plan.insert(at, Op::Size);
+        }
+    }
+    plans
+}
+
+#[test]
+fn concurrent_histories_are_linearizable() {
+    let check = kata_test::check(&LINEARIZABLE);
+    let mut next = 0;
+    for seed in 0..HISTORIES {
+        let mut rng = Jitter::new(seed);
+        let capacity = 1 + rng.below(3) as usize;
+        let q = Arc::new(BoundedBlockingQueue::new(capacity));
+        let recorder = Arc::new(lincheck::Recorder::<Op, Ret>::new());
+        let plans = history_plans(&mut rng, &mut next);
+        let start = Arc::new(std::sync::Barrier::new(plans.len()));
+        let handles: Vec<_> = plans
+            .into_iter()
+            .enumerate()
+            .map(|(t, plan)| {
+                let (q, recorder, log, start) = (
+                    Arc::clone(&q),
+                    Arc::clone(&recorder),
+                    Arc::clone(check.log()),
+                    Arc::clone(&start),
+                );
+                let name = format!("thread-{t}");
+                spawn(name.clone(), move || {
+                    let w = log.worker(name);
+                    let r = recorder.thread(t);
+                    start.wait();
+                    for op in plan {
+                        let call = w.call(format_args!("{op:?}"));
+                        let got = r.call(op, |op| apply(&q, op));
+                        call.returned(format_args!("{got:?}"));
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().for_each(kata_test::join);
+        if let Err(v) = lincheck::check(&Fifo::new(capacity), &recorder.history()) {
+            panic!(
+                "history {seed} (capacity {capacity}) is not linearizable against a FIFO queue: {v}"
+            );
+        }
+    }
+}
+
+/// Histories where producers take turns, and how many turns each takes.
+const TURN_HISTORIES: u64 = 150;
+const TURNS_PER_PRODUCER: usize = 3;
+
+#[test]
+fn producers_taking_turns_are_served_in_the_order_of_their_turns() {
+    let check = kata_test::check(&LINEARIZABLE);
+    let mut next = 0;
+    for seed in 0..TURN_HISTORIES {
+        let mut rng = Jitter::new(10_000 + seed);
+        let capacity = 2 + rng.below(3) as usize;
+        let q = Arc::new(BoundedBlockingQueue::new(capacity));
+        let recorder = Arc::new(lincheck::Recorder::<Op, Ret>::new());
+        // Two producers enqueue in turns (a batch of one or two items each
+        // turn), handing a turn token back and forth, so each batch is
+        // enqueued, in real time, after the other producer's last one:
+        // FIFO then fixes the order across producers too. Two consumers
+        // dequeue meanwhile, as many items in all.
+        let batches: Vec<Vec<Op>> = (0..2 * TURNS_PER_PRODUCER)
+            .map(|_| {
+                (0..1 + rng.below(2))
+                    .map(|_| {
+                        next += 1;
+                        Op::Enqueue(next)
+                    })
+                    .collect()
+            })
+            .collect();
+        let total: usize = batches.iter().map(Vec::len).sum();
+        let batches = Arc::new(batches);
+        // The turn token is the test's own (std) lock: it orders the
+        // producers' batches and nothing inside the queue.
+        let turn = Arc::new((std::sync::Mutex::new(0_usize), std::sync::Condvar::new()));
+        let mut handles = Vec::new();
+        for p in 0..2 {
+            let (q, recorder, log, batches, turn) = (
+                Arc::clone(&q),
+                Arc::clone(&recorder),
+                Arc::clone(check.log()),
+                Arc::clone(&batches),
+                Arc::clone(&turn),
+            );
+            let name = format!("producer-{p}");
+            handles.push(spawn(name.clone(), move || {
+                let w = log.worker(name);
+                let r = recorder.thread(p);
+                for t in (p..batches.len()).step_by(2) {
+                    let (lock, turned) = &*turn;
+                    let mut now = lock.lock().unwrap();
+                    while *now != t {
+                        now = turned.wait(now).unwrap();
+                    }
+                    drop(now);
+                    for op in &batches[t] {
+                        let call = w.call(format_args!("{op:?} (turn {t})"));
+                        r.call(*op, |op| apply(&q, op));
+                        drop(call);
+                    }
+                    *lock.lock().unwrap() += 1;
+                    turned.notify_all();
+                }
+            }));
+        }
+        for c in 0..2 {
+            let (q, recorder, log) = (
+                Arc::clone(&q),
+                Arc::clone(&recorder),
+                Arc::clone(check.log()),
+            );
+            let name = format!("consumer-{c}");
+            let mine = total / 2 + (c == 0) as usize * (total % 2);
+            handles.push(spawn(name.clone(), move || {
+                let w = log.worker(name);
+                let r = recorder.thread(2 + c);
+                for _ in 0..mine {
+                    let call = w.call("Dequeue");
+                    let got = r.call(Op::Dequeue, |op| apply(&q, op));
+                    call.returned(format_args!("{got:?}"));
+                }
+            }));
+        }
+        handles.into_iter().for_each(kata_test::join);
+        if let Err(v) = lincheck::check(&Fifo::new(capacity), &recorder.history()) {
+            panic!(
+                "history {seed} (capacity {capacity}, two producers taking turns) is not linearizable against a FIFO queue: {v}"
+            );
+        }
+    }
 }

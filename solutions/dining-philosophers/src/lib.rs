@@ -56,8 +56,9 @@ impl DiningPhilosophers {
     ///
     /// # Panics
     ///
-    /// Panics if `philosopher` is 5 or more, with a message that names it,
-    /// before calling any callback.
+    /// Panics if `philosopher` is 5 or more, before calling any callback,
+    /// with a message that contains the word "philosopher" and the value
+    /// (e.g. "no philosopher 7 at this table").
     pub fn wants_to_eat(
         &self,
         philosopher: usize,

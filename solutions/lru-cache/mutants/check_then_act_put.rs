@@ -25,7 +25,7 @@ struct Inner<K, V> {
     index: HashMap<K, usize>,
     /// `nodes[HEAD]` is a sentinel with no entry; the rest form a circular
     /// doubly linked list in recency order. Evicted slots are reused, so the
-    /// vector never grows past `capacity + 1`.
+    /// vector holds at most one more node than the cache has ever held entries.
     nodes: Vec<Node<K, V>>,
 }
 
@@ -51,12 +51,10 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
             prev: HEAD,
             next: HEAD,
         };
-        let mut nodes = Vec::with_capacity(capacity + 1);
-        nodes.push(sentinel);
         Self {
             inner: Mutex::new(Inner {
-                index: HashMap::with_capacity(capacity),
-                nodes,
+                index: HashMap::new(),
+                nodes: vec![sentinel],
             }),
             capacity,
         }

@@ -39,7 +39,7 @@ struct Inner<K, V> {
     index: HashMap<K, usize>,
     /// `nodes[HEAD]` is a sentinel with no entry; the rest form a circular
     /// doubly linked list in recency order. Evicted slots are reused, so the
-    /// vector never grows past `capacity + 1`.
+    /// vector holds at most one more node than the cache has ever held entries.
     nodes: Vec<Node<K, V>>,
 }
 
@@ -55,7 +55,8 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
     ///
     /// # Panics
     ///
-    /// Panics if `capacity` is 0, with a message that names the capacity.
+    /// Panics if `capacity` is 0, with a message that contains the word
+    /// "capacity" and the value 0 (e.g. "capacity must be at least 1, got 0").
     pub fn new(capacity: usize) -> Self {
         assert!(
             capacity > 0,
@@ -66,12 +67,13 @@ impl<K: Eq + Hash + Clone, V: Clone> LruCache<K, V> {
             prev: HEAD,
             next: HEAD,
         };
-        let mut nodes = Vec::with_capacity(capacity + 1);
-        nodes.push(sentinel);
+        // Nothing is allocated up front: the capacity may be far larger than
+        // the entries ever stored (`new(1 << 40)` must not try to reserve a
+        // terabyte), so the map and the slab grow as entries arrive.
         Self {
             inner: Mutex::new(Inner {
-                index: HashMap::with_capacity(capacity),
-                nodes,
+                index: HashMap::new(),
+                nodes: vec![sentinel],
             }),
             capacity,
         }

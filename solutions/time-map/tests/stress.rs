@@ -1,4 +1,4 @@
-//! Stage 5 of 6, stress: linearizable histories, per-key independence, no lost
+//! Stage 3, stress: linearizable histories, per-key independence, no lost
 //! updates and no lost first inserts, on real threads.
 
 mod common;
@@ -9,6 +9,7 @@ use std::sync::{Arc, Barrier, mpsc};
 use common::{Op, Ret, Tm, apply, random_op};
 use kata_test::jitter::Jitter;
 use kata_test::{Property, spawn};
+use rstest::rstest;
 use time_map::TimeMap;
 
 const HISTORIES: u64 = 300;
@@ -16,6 +17,12 @@ const THREADS: usize = 3;
 const OPS_PER_THREAD: usize = 6;
 const INCREMENTS_PER_THREAD: u32 = 2_000;
 const FIRST_INSERT_ROUNDS: u64 = 300;
+/// Distinct keys probed while `f` blocks on another key: enough that a lock
+/// shared by several keys (striping, even over a thousand stripes) is all but
+/// certain to be hit.
+const PROBE_KEYS: u32 = 4_096;
+/// How long a call on the blocked key is given to reach its lock.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(200);
 
 const LINEARIZABLE: Property = Property {
     name: "every concurrent history is linearizable: some one-at-a-time order of the calls explains every result",
@@ -24,8 +31,8 @@ const LINEARIZABLE: Property = Property {
 };
 
 const PER_KEY: Property = Property {
-    name: "while update on one key is inside f, set, get and update on another key complete",
-    cause: "a global lock is held while f runs: hold only that key's lock across f, and release the table lock first",
+    name: "while update on one key is blocked inside f, set, get and update on every other key complete, new keys included, and with another call on the same key queued behind f",
+    cause: "a lock shared between keys: a table lock held while f runs (also in a key's first update) or while waiting for a key's lock, or striped locks shared by several keys. Hold only that key's own lock across f",
     book: "per-key-locks",
 };
 
@@ -84,18 +91,52 @@ fn concurrent_histories_are_linearizable() {
     }
 }
 
-#[test]
-fn other_keys_proceed_while_f_runs() {
-    let _check = kata_test::check(&PER_KEY);
-    let map = Arc::new(TimeMap::<&'static str, u32>::new());
-    map.set("a", 1, 1);
-    map.set("b", 1, 1);
+/// Where the key `update` blocks on stands before the probe starts.
+#[derive(Clone, Copy, Debug)]
+enum Blocked {
+    /// The key has versions already.
+    ExistingKey,
+    /// The key is new: this `update` is its first write.
+    FirstUpdateOfANewKey,
+}
+
+/// An operation on key `BLOCKED_KEY`, queued behind the blocked `f`.
+#[derive(Clone, Copy, Debug)]
+enum Queued {
+    Nothing,
+    Set,
+    Update,
+}
+
+/// The key whose `update` blocks in `f`.
+const BLOCKED_KEY: u32 = 0;
+
+#[rstest]
+#[case::existing_key_nothing_queued(Blocked::ExistingKey, Queued::Nothing)]
+#[case::existing_key_a_set_queued(Blocked::ExistingKey, Queued::Set)]
+#[case::existing_key_an_update_queued(Blocked::ExistingKey, Queued::Update)]
+#[case::first_update_of_a_new_key(Blocked::FirstUpdateOfANewKey, Queued::Nothing)]
+#[case::first_update_of_a_new_key_a_set_queued(Blocked::FirstUpdateOfANewKey, Queued::Set)]
+fn every_other_key_goes_on_while_f_blocks(#[case] blocked: Blocked, #[case] queued: Queued) {
+    let check = kata_test::check(&PER_KEY);
+    let map = Arc::new(TimeMap::<u32, u32>::new());
+    // Keys 1..=PROBE_KEYS/2 exist before f blocks; the rest are new to the
+    // map when the probe reaches them.
+    let existing = PROBE_KEYS / 2;
+    for k in 1..=existing {
+        map.set(k, k, 1);
+    }
+    if let Blocked::ExistingKey = blocked {
+        map.set(BLOCKED_KEY, 1, 1);
+    }
     let (entered, in_f) = mpsc::channel();
     let (release, released) = mpsc::channel::<()>();
     let blocker = {
-        let map = Arc::clone(&map);
-        spawn("update-a", move || {
-            map.update("a", 2, |v| {
+        let (map, log) = (Arc::clone(&map), Arc::clone(check.log()));
+        spawn("update-blocked-key", move || {
+            let w = log.worker("update-blocked-key");
+            let _call = w.call(format_args!("update({BLOCKED_KEY}, 2, f), f blocks"));
+            map.update(BLOCKED_KEY, 2, |v| {
                 entered.send(()).unwrap();
                 // Blocks until the main thread lets go (or gives up).
                 let _ = released.recv();
@@ -103,32 +144,116 @@ fn other_keys_proceed_while_f_runs() {
             });
         })
     };
-    kata_test::wait::recv(&in_f).unwrap_or_else(|| panic!("update(\"a\", ...) never called f"));
-    let (done, finished) = mpsc::channel();
-    let other = {
-        let map = Arc::clone(&map);
-        spawn("key-b", move || {
-            map.set("b", 2, 2);
-            let got = map.get(&"b", 2);
-            map.update("b", 3, |v| v.copied().unwrap_or(0) + 10);
-            map.set("c", 1, 1);
-            done.send(got).unwrap();
+    kata_test::wait::recv(&in_f)
+        .ok_or(kata_test::wait::NeverCame)
+        .expect("update(0, 2, f) never called f");
+
+    // An operation on the same key: it must wait for f (the key's operations
+    // are atomic), and while it waits, other keys must still go on.
+    let queued_thread = match queued {
+        Queued::Nothing => None,
+        op => {
+            let (map, log) = (Arc::clone(&map), Arc::clone(check.log()));
+            let name = "queued-behind-f";
+            let handle = spawn(name, move || {
+                let w = log.worker(name);
+                let _call = w.call(format_args!("{op:?} on key {BLOCKED_KEY}, queued behind f"));
+                match op {
+                    Queued::Set => map.set(BLOCKED_KEY, 50, 5),
+                    _ => map.update(BLOCKED_KEY, 5, |v| v.copied().unwrap_or(0) + 100),
+                }
+            });
+            // Give it time to reach the key's lock (and, if it is wrong, to
+            // take something else on the way).
+            kata_test::wait::until_blocked(name, GRACE);
+            Some(handle)
+        }
+    };
+
+    let (progress_tx, progress) = mpsc::channel::<String>();
+    let prober = {
+        let (map, log) = (Arc::clone(&map), Arc::clone(check.log()));
+        spawn("other-keys", move || {
+            let w = log.worker("other-keys");
+            for k in 1..=PROBE_KEYS {
+                let what = if k <= existing { "existing" } else { "new" };
+                for step in 0..3 {
+                    let desc = match step {
+                        0 => format!("set({k}, {}, 3) on a {what} key", k + 1000),
+                        1 => format!("get({k}, 3) on a {what} key"),
+                        _ => format!("update({k}, 4, +1) on a {what} key"),
+                    };
+                    let _ = progress_tx.send(desc.clone());
+                    let call = w.call(&desc);
+                    match step {
+                        0 => map.set(k, k + 1000, 3),
+                        1 => assert_eq!(
+                            map.get(&k, 3),
+                            Some(k + 1000),
+                            "{desc}, right after set({k}, {}, 3)",
+                            k + 1000
+                        ),
+                        _ => map.update(k, 4, |v| v.copied().unwrap_or(0) + 1),
+                    }
+                    drop(call);
+                }
+            }
+            let _ = progress_tx.send(String::from("done"));
         })
     };
-    let got = kata_test::wait::recv(&finished);
+    // Wait for the probe to finish while f is still blocked: step by step,
+    // giving up only when nothing can move any more (every other thread
+    // asleep for a second), so a busy machine is never mistaken for a lock.
+    let mut last = String::from("(nothing yet)");
+    let mut finished = false;
+    while let Some(step) = kata_test::wait::recv(&progress) {
+        if step == "done" {
+            finished = true;
+            break;
+        }
+        last = step;
+    }
     drop(release);
-    let got = got.unwrap_or_else(|| panic!(
-        "a global lock is held while f runs: set, get and update on key \"b\" did not complete while update on key \"a\" was inside f",
-    ));
-    assert_eq!(got, Some(2), "get(\"b\", 2) right after set(\"b\", 2, 2)");
-    kata_test::join(other);
-    kata_test::join(blocker);
-    assert_eq!(map.get(&"a", 2), Some(2), "update(\"a\") after f returned");
-    assert_eq!(
-        map.get(&"b", 3),
-        Some(12),
-        "update(\"b\") on top of set(\"b\", 2, 2)"
+    assert!(
+        finished,
+        "while update({BLOCKED_KEY}, 2, f) was blocked inside f ({blocked:?}; queued on the same key: {queued:?}), \
+         {last} did not complete. Operations on other keys must not wait for f: \
+         a lock shared between keys (a table lock held while f runs or while waiting for a key's lock, or a stripe shared by several keys) makes them wait"
     );
+    kata_test::join(prober);
+    kata_test::join(blocker);
+    if let Some(h) = queued_thread {
+        kata_test::join(h);
+    }
+    let before = match blocked {
+        Blocked::ExistingKey => 1,
+        Blocked::FirstUpdateOfANewKey => 0,
+    };
+    assert_eq!(
+        map.get(&BLOCKED_KEY, 2),
+        Some(before + 1),
+        "update({BLOCKED_KEY}, 2) once f returned"
+    );
+    let at_5 = match queued {
+        Queued::Nothing => before + 1,
+        Queued::Set => 50,
+        Queued::Update => before + 101,
+    };
+    assert_eq!(
+        map.get(&BLOCKED_KEY, 5),
+        Some(at_5),
+        "get({BLOCKED_KEY}, 5) after {queued:?} queued behind update({BLOCKED_KEY}, 2)"
+    );
+    for k in [1, existing, existing + 1, PROBE_KEYS] {
+        assert_eq!(
+            map.get(&k, 4),
+            Some(k + 1001),
+            "get({k}, 4) after set({k}, {}, 3) and update({k}, 4, +1)",
+            k + 1000
+        );
+        let at_1 = (k <= existing).then_some(k);
+        assert_eq!(map.get(&k, 1), at_1, "get({k}, 1)");
+    }
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod sequences;
+
 use kata_test::jitter::Jitter;
 use lru_cache::LruCache;
 

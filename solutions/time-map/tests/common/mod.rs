@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod sequences;
+
 use std::collections::BTreeMap;
 
 use kata_test::jitter::Jitter;
