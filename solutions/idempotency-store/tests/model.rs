@@ -29,14 +29,14 @@ fn three_callers(panics: [bool; 3]) -> (Ledger, [Outcome; 3]) {
     let store = Arc::new(IdempotencyStore::new());
     let ledger = Ledger::new();
     let call = move |store: &IdempotencyStore<u64, u64>, ledger: &Ledger, i: usize| {
-        outcome("execute(1, f)", || {
-            ledger.execute(store, &format!("caller-{i}"), 1, || {
-                if panics[i] {
-                    panic!("caller-{i}'s f failed");
-                }
-                10 + i as u64
+        let name = format!("caller-{i}");
+        if panics[i] {
+            outcome("execute(1, f) where f panics", || {
+                ledger.execute(store, &name, 1, || panic!("{name}'s f failed"))
             })
-        })
+        } else {
+            Ok(ledger.execute(store, &name, 1, || 10 + i as u64))
+        }
     };
     let handles: Vec<_> = (1..3)
         .map(|i| {

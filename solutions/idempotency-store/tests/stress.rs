@@ -189,10 +189,11 @@ fn queue_waiters(
         .map(|i| {
             let (store, ledger, log) = (Arc::clone(store), ledger.clone(), Arc::clone(log));
             let name = format!("waiter-{i}");
+            let thread = name.clone();
             let handle = spawn(name.clone(), move || {
-                let w = log.worker(name.clone());
+                let w = log.worker(thread.clone());
                 let call = w.call(format_args!("execute({key}, f)"));
-                let got = ledger.execute(&store, &name, key, || 100 + i as u64);
+                let got = ledger.execute(&store, &thread, key, || 100 + i as u64);
                 call.returned(got);
                 got
             });

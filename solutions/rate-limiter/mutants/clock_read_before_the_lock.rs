@@ -60,6 +60,7 @@ impl TokenBucket {
     /// Takes `n` tokens and returns true if `n` are available now; otherwise
     /// takes none and returns false. `n = 0` is always granted; `n` above
     /// the capacity never is.
+    // ANCHOR: try_acquire
     pub fn try_acquire(&self, n: u64) -> bool {
         let need = u128::from(n) * NANO;
         if need > self.capacity {
@@ -80,4 +81,5 @@ impl TokenBucket {
             false
         }
     }
+    // ANCHOR_END: try_acquire
 }

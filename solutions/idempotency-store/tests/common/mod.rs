@@ -157,7 +157,7 @@ pub type Outcome = Result<u64, String>;
 /// Runs `call`, which may panic as the test intends (a panicking `f`), and
 /// says which happened, without reporting the panic as a failure.
 pub fn outcome(what: &str, call: impl FnOnce() -> u64) -> Outcome {
-    let message = kata_test::expect_panic(what, || {
+    let message = kata_test::expect_panic(what, || -> u64 {
         let value = call();
         // Panic on purpose, so that a normal return is caught too.
         panic!("{RETURNED}{value}")

@@ -19,17 +19,20 @@ pub const NANO: u128 = 1_000_000_000;
 /// time adds no happens-before edge that could hide a missing one in the
 /// bucket, and adds no interleavings to explore. Loom runs one thread at a
 /// time, so the readings still follow real order: the clock never goes back.
+///
+/// Clones share one time: the bucket gets one, the test keeps another.
+#[derive(Clone)]
 pub struct ManualClock {
     start: Duration,
     /// Nanoseconds since `start`.
-    offset: AtomicU64,
+    offset: std::sync::Arc<AtomicU64>,
 }
 
 impl ManualClock {
     pub fn new(start: Duration) -> Self {
         Self {
             start,
-            offset: AtomicU64::new(0),
+            offset: std::sync::Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -52,14 +55,14 @@ impl Clock for ManualClock {
     }
 }
 
-/// A `std::sync::Arc` clock as the `kata_sync::Arc<dyn Clock>` that `new`
-/// takes. Loom's `Arc` cannot coerce to a trait object by itself.
-pub fn shared(clock: &std::sync::Arc<ManualClock>) -> kata_sync::Arc<dyn Clock> {
-    let clock: std::sync::Arc<dyn Clock> = clock.clone();
+/// A clone of `clock` as the `kata_sync::Arc<dyn Clock>` that `new` takes.
+/// Loom's `Arc` cannot coerce to a trait object by itself, so it is made
+/// from a (unique) std one.
+pub fn shared(clock: &ManualClock) -> kata_sync::Arc<dyn Clock> {
+    let clock: std::sync::Arc<dyn Clock> = std::sync::Arc::new(clock.clone());
     #[cfg(loom)]
-    return kata_sync::Arc::from_std(clock);
-    #[cfg(not(loom))]
-    return clock;
+    let clock = kata_sync::Arc::from_std(clock);
+    clock
 }
 
 /// A bucket and the clock that drives it, with the clock at `start`.
