@@ -46,7 +46,6 @@ impl<V> Claim<'_, V> {
     }
 }
 
-
 impl<K: Eq + Hash + Clone, V: Clone> IdempotencyStore<K, V> {
     /// Creates an empty store.
     pub fn new() -> Self {

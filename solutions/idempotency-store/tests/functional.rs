@@ -22,10 +22,7 @@ const PANIC_FREES_THE_KEY: Property = Property {
 };
 
 fn caller() -> String {
-    std::thread::current()
-        .name()
-        .unwrap_or("main")
-        .to_owned()
+    std::thread::current().name().unwrap_or("main").to_owned()
 }
 
 #[test]
@@ -34,8 +31,16 @@ fn runs_f_once_per_key_and_returns_the_stored_result_after() {
     let store = IdempotencyStore::new();
     let ledger = Ledger::new();
     let me = caller();
-    assert_eq!(ledger.execute(&store, &me, 1, || 10), 10, "first execute(1)");
-    assert_eq!(ledger.execute(&store, &me, 2, || 20), 20, "first execute(2)");
+    assert_eq!(
+        ledger.execute(&store, &me, 1, || 10),
+        10,
+        "first execute(1)"
+    );
+    assert_eq!(
+        ledger.execute(&store, &me, 2, || 20),
+        20,
+        "first execute(2)"
+    );
     assert_eq!(
         ledger.execute(&store, &me, 1, || 11),
         10,
@@ -93,7 +98,11 @@ fn a_panic_reaches_its_caller_and_frees_the_key() {
     };
     assert_eq!(later, 5, "execute(1, || 6) after 5 was stored");
     assert_eq!(
-        ledger.runs(1).iter().map(|(_, r)| r.clone()).collect::<Vec<_>>(),
+        ledger
+            .runs(1)
+            .iter()
+            .map(|(_, r)| r.clone())
+            .collect::<Vec<_>>(),
         vec![Run::Panicked, Run::Returned(5)],
         "key 1's runs"
     );
@@ -109,5 +118,9 @@ fn a_panic_on_one_key_leaves_other_keys_alone() {
     });
     assert!(first.is_err(), "execute(1, f) where f panics: {first:?}");
     assert_eq!(store.execute(2, || 21), 20, "key 2 after key 1 panicked");
-    assert_eq!(store.execute(3, || 30), 30, "a new key after key 1 panicked");
+    assert_eq!(
+        store.execute(3, || 30),
+        30,
+        "a new key after key 1 panicked"
+    );
 }

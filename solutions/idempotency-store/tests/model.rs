@@ -56,7 +56,12 @@ fn three_callers_on_one_key_run_f_once() {
     model::run(|| {
         let (ledger, results) = three_callers([false; 3]);
         let runs = ledger.runs(1);
-        assert_eq!(runs.len(), 1, "key 1's f ran {} times: {runs:?}", runs.len());
+        assert_eq!(
+            runs.len(),
+            1,
+            "key 1's f ran {} times: {runs:?}",
+            runs.len()
+        );
         let Run::Returned(value) = runs[0].1 else {
             panic!("key 1's only run did not return: {runs:?}")
         };

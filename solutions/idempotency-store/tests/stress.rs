@@ -82,9 +82,7 @@ fn every_key_runs_once_whatever_the_race() {
                             let call = w.call(format_args!("execute({key}, f)"));
                             // Each caller's f returns a value of its own, so
                             // a caller given another run's value shows.
-                            let got = ledger.execute(&store, &name, key, || {
-                                key * 1_000 + c as u64
-                            });
+                            let got = ledger.execute(&store, &name, key, || key * 1_000 + c as u64);
                             call.returned(got);
                             (key, got)
                         })
@@ -228,8 +226,15 @@ fn every_waiter_on_a_key_gets_the_result() {
         .expect("execute(7, f) never called f");
     let waiters = queue_waiters(&store, &ledger, check.log(), 7);
     drop(release);
-    assert_eq!(kata_test::join(runner), 70, "execute(7) whose f returned 70");
-    for (i, got) in kata_test::join_as_they_finish(waiters).into_iter().enumerate() {
+    assert_eq!(
+        kata_test::join(runner),
+        70,
+        "execute(7) whose f returned 70"
+    );
+    for (i, got) in kata_test::join_as_they_finish(waiters)
+        .into_iter()
+        .enumerate()
+    {
         assert_eq!(got, 70, "waiter-{i}, queued while key 7's f ran");
     }
     assert_eq!(ledger.run_count(7), 1, "key 7's runs: {:?}", ledger.runs(7));

@@ -130,10 +130,7 @@ impl TokenBucket {
                 level: level - need,
                 last: snapshot.last.max(now),
             }));
-            match self
-                .state
-                .compare_exchange(current, next, SeqCst, SeqCst)
-            {
+            match self.state.compare_exchange(current, next, SeqCst, SeqCst) {
                 Ok(_) => {
                     self.retire(current);
                     return true;

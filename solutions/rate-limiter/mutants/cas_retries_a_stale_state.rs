@@ -109,10 +109,7 @@ impl TokenBucket {
             last: snapshot.last.max(now),
         }));
         loop {
-            match self
-                .state
-                .compare_exchange(current, next, SeqCst, SeqCst)
-            {
+            match self.state.compare_exchange(current, next, SeqCst, SeqCst) {
                 Ok(_) => {
                     self.retire(current);
                     return true;

@@ -149,15 +149,88 @@ fn extreme_values_neither_overflow_nor_panic() {
     let near_max = Duration::MAX - Duration::from_secs(1);
     let cases: &[(u64, u64, Duration, &[Op])] = &[
         // The fastest refill: full again after one nanosecond.
-        (5, u64::MAX, Duration::ZERO, &[Acquire(5), Acquire(1), Advance(1), Acquire(5), Advance(S), Acquire(6), Acquire(0)]),
+        (
+            5,
+            u64::MAX,
+            Duration::ZERO,
+            &[
+                Acquire(5),
+                Acquire(1),
+                Advance(1),
+                Acquire(5),
+                Advance(S),
+                Acquire(6),
+                Acquire(0),
+            ],
+        ),
         // The biggest bucket and the biggest request it can grant.
-        (u64::MAX, u64::MAX, Duration::ZERO, &[Acquire(u64::MAX), Acquire(1), Advance(1), Acquire(u64::MAX), Acquire(0)]),
-        (u64::MAX, 1, Duration::ZERO, &[Acquire(u64::MAX - 1), Acquire(2), Acquire(1), Acquire(1), Advance(S), Acquire(1)]),
+        (
+            u64::MAX,
+            u64::MAX,
+            Duration::ZERO,
+            &[
+                Acquire(u64::MAX),
+                Acquire(1),
+                Advance(1),
+                Acquire(u64::MAX),
+                Acquire(0),
+            ],
+        ),
+        (
+            u64::MAX,
+            1,
+            Duration::ZERO,
+            &[
+                Acquire(u64::MAX - 1),
+                Acquire(2),
+                Acquire(1),
+                Acquire(1),
+                Advance(S),
+                Acquire(1),
+            ],
+        ),
         // A clock near its end, stepping up to Duration::MAX itself.
-        (3, 2, near_max, &[Acquire(3), Advance(S / 2), Acquire(1), Acquire(1), Advance(S / 2), Acquire(1), Acquire(2)]),
-        (u64::MAX, u64::MAX, near_max, &[Acquire(u64::MAX), Advance(S), Acquire(u64::MAX), Acquire(0), Acquire(1)]),
+        (
+            3,
+            2,
+            near_max,
+            &[
+                Acquire(3),
+                Advance(S / 2),
+                Acquire(1),
+                Acquire(1),
+                Advance(S / 2),
+                Acquire(1),
+                Acquire(2),
+            ],
+        ),
+        (
+            u64::MAX,
+            u64::MAX,
+            near_max,
+            &[
+                Acquire(u64::MAX),
+                Advance(S),
+                Acquire(u64::MAX),
+                Acquire(0),
+                Acquire(1),
+            ],
+        ),
         // Requests beyond the capacity, and of nothing, on an empty bucket.
-        (1, 1, Duration::ZERO, &[Acquire(1), Acquire(0), Acquire(2), Acquire(u64::MAX), Advance(u64::MAX), Acquire(u64::MAX), Acquire(1)]),
+        (
+            1,
+            1,
+            Duration::ZERO,
+            &[
+                Acquire(1),
+                Acquire(0),
+                Acquire(2),
+                Acquire(u64::MAX),
+                Advance(u64::MAX),
+                Acquire(u64::MAX),
+                Acquire(1),
+            ],
+        ),
     ];
     for (capacity, per_second, start, ops) in cases {
         let (bucket, clock) = bucket_at(*capacity, *per_second, *start);
@@ -184,9 +257,10 @@ fn new_panics_on_zero_naming_the_argument(
     #[case] name: &str,
 ) {
     let _check = kata_test::check(&ZERO_ARGUMENTS);
-    let message = expect_panic(&format!("TokenBucket::new({capacity}, {per_second}, clock)"), || {
-        bucket_at(capacity, per_second, Duration::ZERO)
-    });
+    let message = expect_panic(
+        &format!("TokenBucket::new({capacity}, {per_second}, clock)"),
+        || bucket_at(capacity, per_second, Duration::ZERO),
+    );
     assert!(
         message.contains(name),
         "new({capacity}, {per_second}, clock) panicked, but its message does not name `{name}`: {message:?}"

@@ -86,9 +86,7 @@ fn concurrent_histories_are_linearizable() {
         handles.into_iter().for_each(kata_test::join);
         let initial = Tb::new(capacity, per_second, start);
         if let Err(v) = lincheck::check(&initial, &recorder.history()) {
-            panic!(
-                "history {seed} (capacity {capacity}, {per_second}/s) is not linearizable: {v}"
-            );
+            panic!("history {seed} (capacity {capacity}, {per_second}/s) is not linearizable: {v}");
         }
     }
 }
