@@ -115,10 +115,25 @@ impl Ledger {
                     out,
                     "key {key}'s work panicked on {who}, and no caller has run it since: the key was left claimed"
                 ),
-                _ => writeln!(
-                    out,
-                    "no run of key {key}'s work has started: it waits behind another key's work or a lock"
-                ),
+                _ => {
+                    let busy: Vec<String> = book
+                        .runs
+                        .iter()
+                        .filter_map(|(k, runs)| {
+                            let (who, _) = runs.iter().find(|(_, r)| *r == Run::Running)?;
+                            Some(format!("key {k}'s, on {who}"))
+                        })
+                        .collect();
+                    writeln!(
+                        out,
+                        "no run of key {key}'s work has started: it waits behind other work ({}) or a lock",
+                        if busy.is_empty() {
+                            "none is running".to_owned()
+                        } else {
+                            format!("running now: {}", busy.join("; "))
+                        }
+                    )
+                }
             };
         }
         out
