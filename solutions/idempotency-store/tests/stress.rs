@@ -23,7 +23,7 @@ const PROBED_KEYS: u64 = 64;
 const WAITERS: usize = 3;
 /// How long a waiter may take to be seen blocked before its key's `f` is
 /// let go anyway (a spinning answer is never seen blocked).
-const QUEUE_GRACE: Duration = Duration::from_secs(1);
+const QUEUE_GRACE: Duration = Duration::from_secs(2);
 
 const EXACTLY_ONCE: Property = Property {
     name: "however many callers race on a key, its f runs once and every caller gets that run's value",
