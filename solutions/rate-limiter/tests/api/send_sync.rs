@@ -1,0 +1,8 @@
+// Shared by reference across threads: the bucket is Send + Sync.
+use rate_limiter::TokenBucket;
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+fn main() {
+    assert_send_sync::<TokenBucket>();
+}
