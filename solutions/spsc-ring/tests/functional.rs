@@ -120,7 +120,7 @@ fn random_pushes_and_pops_match_a_vecdeque(
         let r = rng.next();
         // Lean towards pushes for a while, then towards pops, so the ring
         // spends time both full and empty.
-        let push_bias = if (step / (4 * capacity + 3)) % 2 == 0 {
+        let push_bias = if (step / (4 * capacity + 3)).is_multiple_of(2) {
             3
         } else {
             1
