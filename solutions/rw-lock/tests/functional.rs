@@ -4,7 +4,7 @@
 //! and only then is the next step taken.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use kata_test::record::Trace;
@@ -223,8 +223,13 @@ fn a_waiting_writer_goes_before_readers_that_came_after_it() {
 
     // R2 asks to read after W: it must wait behind W, although only a reader
     // holds the lock.
+    let seen_by_r2 = Arc::new(AtomicU32::new(u32::MAX));
     let (reader, reader_in) = {
-        let (lock, order) = (Arc::clone(&lock), Arc::clone(&order));
+        let (lock, order, seen) = (
+            Arc::clone(&lock),
+            Arc::clone(&order),
+            Arc::clone(&seen_by_r2),
+        );
         start(
             &check,
             "reader-2",
@@ -232,10 +237,7 @@ fn a_waiting_writer_goes_before_readers_that_came_after_it() {
             move || {
                 let g = lock.read();
                 order.push("reader-2");
-                assert_eq!(
-                    *g, 1,
-                    "reader R2 came after the writer, so it must see its write"
-                );
+                seen.store(*g, Ordering::SeqCst);
             },
         )
     };
@@ -252,6 +254,11 @@ fn a_waiting_writer_goes_before_readers_that_came_after_it() {
         order.snapshot(),
         ["writer", "reader-2"],
         "after R1 left, the waiting writer must go before reader R2, which asked later"
+    );
+    assert_eq!(
+        seen_by_r2.load(Ordering::SeqCst),
+        1,
+        "reader R2 came after the writer, so it must see its write"
     );
 }
 // ANCHOR_END: writer_preference
