@@ -16,7 +16,7 @@ use rstest::rstest;
 use rw_lock::RwLock;
 
 /// Lock acquisitions per thread.
-const ROUNDS: usize = 50_000;
+const ROUNDS: usize = 20_000;
 /// The suite's occupancy counter: readers count in the low bits, a writer
 /// adds this bit.
 const WRITER: usize = 1 << 32;
