@@ -125,3 +125,54 @@ pub(crate) fn spurious_wakeup_now() -> bool {
     false
 }
 // ANCHOR_END: spurious
+
+// Spin counts: how often each thread has called `hint::spin_loop` or
+// `thread::yield_now`. The primitives katas (spin and ticket locks, once
+// cells) wait by spinning, which leaves no record in `blocked_threads`; a
+// suite that must know a thread has reached its wait loop (the ticket lock's
+// arrival order) asks this instead. Real threads only: loom runs its threads
+// on one OS thread, and its suites do not need it.
+#[cfg(all(feature = "check", not(loom)))]
+static SPINS: StdMutex<Vec<(String, std::sync::Arc<std::sync::atomic::AtomicU64>)>> =
+    StdMutex::new(Vec::new());
+
+#[cfg(all(feature = "check", not(loom)))]
+std::thread_local! {
+    static MY_SPINS: std::sync::Arc<std::sync::atomic::AtomicU64> = {
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        SPINS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((current_thread_label(), std::sync::Arc::clone(&count)));
+        count
+    };
+}
+
+/// Counts a `spin_loop` or `yield_now` call for the calling thread.
+#[inline]
+pub(crate) fn spun() {
+    #[cfg(all(feature = "check", not(loom)))]
+    // Relaxed: a counter read by `spins`; it orders nothing.
+    let _ = MY_SPINS.try_with(|c| c.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+}
+
+/// How many times the threads named `thread` have called
+/// [`hint::spin_loop`](crate::hint::spin_loop) or
+/// [`thread::yield_now`](crate::thread::yield_now) so far (0 when nothing is
+/// recorded: outside check builds, and under loom).
+pub fn spins(thread: &str) -> u64 {
+    #[cfg(all(feature = "check", not(loom)))]
+    {
+        let list = SPINS.lock().unwrap_or_else(|e| e.into_inner());
+        list.iter()
+            .filter(|(name, _)| name == thread)
+            // Relaxed: see `spun`.
+            .map(|(_, c)| c.load(std::sync::atomic::Ordering::Relaxed))
+            .sum()
+    }
+    #[cfg(not(all(feature = "check", not(loom))))]
+    {
+        let _ = thread;
+        0
+    }
+}

@@ -92,16 +92,33 @@ pub mod atomic {
 /// four may be spawned besides the main one.
 pub mod thread {
     #[cfg(loom)]
-    pub use loom::thread::{JoinHandle, spawn, yield_now};
+    pub use loom::thread::{JoinHandle, spawn};
     #[cfg(not(loom))]
-    pub use std::thread::{JoinHandle, spawn, yield_now};
+    pub use std::thread::{JoinHandle, spawn};
+
+    /// Lets another thread run. In check builds on real threads, the call is
+    /// also counted for the calling thread (see `__check::spins`), so a suite
+    /// can tell that a thread has reached its wait loop.
+    pub fn yield_now() {
+        crate::__check::spun();
+        #[cfg(loom)]
+        loom::thread::yield_now();
+        #[cfg(not(loom))]
+        std::thread::yield_now();
+    }
 }
 
 /// Spin-loop hints. Under loom, [`hint::spin_loop`](crate::hint::spin_loop)
 /// yields to another thread, which is what lets loom explore a spin loop.
 pub mod hint {
-    #[cfg(loom)]
-    pub use loom::hint::spin_loop;
-    #[cfg(not(loom))]
-    pub use std::hint::spin_loop;
+    /// Tells the processor this thread is busy-waiting. Under loom it yields
+    /// to another thread. In check builds on real threads, the call is also
+    /// counted for the calling thread (see `__check::spins`).
+    pub fn spin_loop() {
+        crate::__check::spun();
+        #[cfg(loom)]
+        loom::hint::spin_loop();
+        #[cfg(not(loom))]
+        std::hint::spin_loop();
+    }
 }

@@ -65,6 +65,14 @@ pub fn blocked_threads() -> Vec<(String, &'static str, String)> {
         .collect()
 }
 
+/// How many times the thread named `thread` has called
+/// `kata_sync::hint::spin_loop` or `kata_sync::thread::yield_now` so far, for
+/// suites that must know a spinning thread has reached its wait loop (real
+/// threads only; always 0 under loom).
+pub fn spins(thread: &str) -> u64 {
+    kata_sync::__check::spins(thread)
+}
+
 /// A property a test guards, and what to tell the learner when it breaks.
 #[derive(Debug)]
 pub struct Property {
