@@ -33,7 +33,7 @@ const EMPTY_THEN_FULL: Property = Property {
 
 const LOSERS_WAIT: Property = Property {
     name: "a caller that arrives while init runs waits for it, does not run its own init, and returns the winner's value",
-    cause: "init runs without excluding the other callers (outside the lock, or after a check that is not repeated under it), so a second caller runs its own; or a waiter returns before the value is there",
+    cause: "init runs without excluding the other callers (outside the lock, or after a check that is not repeated under it), so a second caller runs its own; or a waiter returns before the value is there, or waits in a loop that never calls kata_sync::hint::spin_loop or thread::yield_now",
     book: "once-cell",
 };
 

@@ -6,7 +6,9 @@
 //! filled, an Acquire when it is seen full), loom reports the read as a data
 //! race, at its line; with the cell's own `UnsafeCell` it usually reports the
 //! kata's read of the value first. `init`'s runs are counted outside the
-//! model.
+//! model. Each `init` yields once in the middle, so that the other callers
+//! find it running in some interleaving at every preemption bound, and must
+//! wait for it.
 //!
 //! Scenarios are two or three threads at the default preemption bound of 3.
 #![cfg(loom)]
@@ -65,6 +67,11 @@ impl Shared {
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             // SAFETY: tracked by loom, which reports a racing access.
             self.side.0.with_mut(|s| unsafe { *s = 100 + id as u64 });
+            // A slow init: let another thread run while this one is in
+            // init. Even at preemption bound 0 the other callers then find
+            // an init running, and one that waits without yielding keeps
+            // running forever, which loom reports.
+            kata_sync::thread::yield_now();
             Counted::new(id, &self.drops)
         });
         self.check_side(v.id);

@@ -64,6 +64,12 @@ fn enter<L: Lock<u64>>(shared: &(L, Unsync<u64>), sections: u64) {
     for _ in 0..sections {
         shared.0.with(|v| {
             shared.1.with_mut(|o| *o += 1);
+            // A long critical section: let the other thread run while this
+            // one holds the lock. Even at preemption bound 0 it then finds
+            // the lock held and must wait; a wait that never calls
+            // spin_loop or yield_now keeps running forever, which loom
+            // reports.
+            kata_sync::thread::yield_now();
             *v += 1;
         });
     }
