@@ -63,8 +63,7 @@ impl Shared {
     /// `get_or_init` as thread `id`, then reads what init wrote.
     fn call(&self, id: usize) -> usize {
         let v = self.cell.get_or_init(|| {
-            self.inits
-                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.inits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             // SAFETY: tracked by loom, which reports a racing access.
             self.side.0.with_mut(|s| unsafe { *s = 100 + id as u64 });
             // A slow init: let another thread run while this one is in
@@ -122,7 +121,10 @@ fn race(callers: usize, looker: bool) {
         if let Some(t) = looked
             && let Some(seen) = kata_test::join(t)
         {
-            assert_eq!(seen, mine, "get returned init #{seen}'s value, get_or_init init #{mine}'s");
+            assert_eq!(
+                seen, mine,
+                "get returned init #{seen}'s value, get_or_init init #{mine}'s"
+            );
         }
         let inits = count(&shared.inits);
         assert_eq!(inits, 1, "init ran {inits} times");

@@ -84,7 +84,12 @@ fn keeps_what_the_last_guard_wrote<L: Lock<Vec<u32>>>() {
         lock.with(|v| v.push(i));
     }
     let seen = lock.with(|v| v.clone());
-    assert_eq!(seen, [1, 2, 3, 4, 5], "{}: the guards lost a write", L::NAME);
+    assert_eq!(
+        seen,
+        [1, 2, 3, 4, 5],
+        "{}: the guards lost a write",
+        L::NAME
+    );
 }
 
 #[test]
