@@ -1,6 +1,6 @@
 //! mutant: spin-lock-from-the-facade-mutex
 //! stage: facade
-//! bug: `SpinLock` is the facade's `Mutex` behind a new name. It behaves (every later stage passes), but the kata is to build the lock, and `katas.toml` forbids `Mutex`, `RwLock`, `Semaphore` and `Condvar` in it.
+//! bug: `SpinLock` is the facade's `Mutex` behind a new name. It excludes and orders correctly, but the kata is to build the lock, and `katas.toml` forbids `Mutex`, `RwLock`, `Semaphore` and `Condvar` in it. (Until the facade stage reads that list, the functional stage rejects it too: its waiters block instead of spinning.)
 //!
 //! # Spin lock and ticket lock: reference solution
 //!
