@@ -1,6 +1,7 @@
 //! mutant: relaxed-flag
-//! stage: model
-//! bug: a lock-free fast path reads a key's `done` flag with `Relaxed` and then the stored value, which was written before a `Relaxed` store of the flag: nothing orders the value's write before the read, so a later caller can read a value that is not there yet.
+//! stage: facade
+//! unscanned: model
+//! bug: a lock-free fast path reads a key's `done` flag with `Relaxed` and then the stored value, which was written before a `Relaxed` store of the flag: nothing orders the value's write before the read, so a later caller can read a value that is not there yet. It needs `unsafe` (an `unsafe impl Sync` for the unguarded value), which this kata does not allow, so the facade stage refuses it; with that scan skipped, loom reports the data race.
 
 // The kata's API is exactly `new`; no `Default` is asked for.
 #![allow(clippy::new_without_default)]
