@@ -48,16 +48,20 @@ pub enum Stage {
     Functional,
     Stress,
     Model,
+    /// Only for the katas that allow `unsafe`: the functional tests under
+    /// Miri, for undefined behaviour loom does not model.
+    Miri,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [
+    pub const ALL: [Stage; 7] = [
         Stage::Facade,
         Stage::Build,
         Stage::Api,
         Stage::Functional,
         Stage::Stress,
         Stage::Model,
+        Stage::Miri,
     ];
 
     pub fn name(self) -> &'static str {
@@ -68,6 +72,7 @@ impl Stage {
             Stage::Functional => "functional",
             Stage::Stress => "stress",
             Stage::Model => "model",
+            Stage::Miri => "miri",
         }
     }
 
@@ -82,7 +87,7 @@ impl Stage {
             Stage::Functional => Some("functional"),
             Stage::Stress => Some("stress"),
             Stage::Model => Some("model"),
-            Stage::Facade | Stage::Build => None,
+            Stage::Facade | Stage::Build | Stage::Miri => None,
         }
     }
 
@@ -449,6 +454,13 @@ pub fn pipeline_with(
     };
     results.push(r);
     progress(out, results.last().expect("pushed"));
+    if stop(&results) {
+        return Verdict::Ran(results);
+    }
+    if policy.allow_unsafe {
+        results.push(crate::miri::run(&pkg));
+        progress(out, results.last().expect("pushed"));
+    }
     Verdict::Ran(results)
 }
 

@@ -11,6 +11,7 @@ mod hint;
 mod kata;
 mod list;
 mod meta;
+mod miri;
 mod mutants;
 mod package;
 mod paths;
