@@ -743,9 +743,15 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
             .to_owned(),
         );
     }
+    // loom reports what it finds (a data race, a deadlock, a leak) by
+    // panicking from its own source too; only a failed internal assertion
+    // is loom's own bug.
     let inside_loom = panic
         .and_then(|p| p["location"].as_str())
-        .is_some_and(|l| l.contains("/loom-") && !in_kata(l));
+        .is_some_and(|l| l.contains("/loom-") && !in_kata(l))
+        && panic
+            .and_then(|p| p["message"].as_str())
+            .is_some_and(loom_internal_error);
     if stage == Stage::Model && run.outcome == Outcome::Failed && inside_loom {
         let msg = panic.and_then(|p| p["message"].as_str()).unwrap_or("");
         f.title = format!("{CHECKER_LIMIT} {}", run.name);
@@ -829,6 +835,24 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
         }
     }
     f
+}
+
+/// Whether a panic message from inside loom is loom's own bug (a failed
+/// internal assertion, tokio-rs/loom#252) rather than one of its findings.
+fn loom_internal_error(message: &str) -> bool {
+    let findings = [
+        "Causality violation",
+        "deadlock",
+        "Model exceeded",
+        "leaked",
+        "Too many threads",
+        "too many threads",
+    ];
+    !findings.iter().any(|f| message.contains(f))
+        && (message.starts_with("assertion")
+            || message.contains("internal error")
+            || message.contains("unwrap()")
+            || message.contains("index out of bounds"))
 }
 
 const SPIN_CAUSE: &str = "a thread spins on a condition that never becomes true (its wait has nothing that would end it), or threads keep undoing each other's work (a livelock)";
@@ -1044,4 +1068,18 @@ fn print_failure(stage: Stage, f: &Failure, out: &Out) {
         field("output", &f.output);
     }
     println!();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_loom_finding_is_the_learners_bug_and_a_loom_assertion_is_not() {
+        assert!(!super::loom_internal_error(
+            "Causality violation: Concurrent write accesses to `UnsafeCell`."
+        ));
+        assert!(!super::loom_internal_error("deadlock; threads = [...]"));
+        assert!(super::loom_internal_error(
+            "assertion `left != right` failed\n  left: VersionVec { versions: [14, 0] }"
+        ));
+    }
 }
