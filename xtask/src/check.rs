@@ -358,7 +358,18 @@ pub fn pipeline_with(
             return Verdict::Ran(results);
         }
         let target = stage.target().expect("test stage");
+        // A mutant shares the kata's API, so its trybuild cases tell nothing
+        // unless the API stage is the one that must reject it (a suite that
+        // does not compile against the mutant still fails below).
+        let judging_a_mutant = keep_going && until.is_some_and(|u| u != Stage::Api);
         let r = match b.executables.get(target) {
+            Some(_) if stage == Stage::Api && judging_a_mutant && theirs.is_empty() => {
+                StageResult {
+                    stage,
+                    status: Status::Skip("not needed to judge a mutant".into()),
+                    took: Duration::ZERO,
+                }
+            }
             Some(exe) => run_stage(stage, exe, subject, &pkg.dir, &env, out),
             None if !theirs.is_empty() => StageResult {
                 stage,

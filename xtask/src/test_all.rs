@@ -88,6 +88,39 @@ pub fn run(args: &Args, out: &Out) -> Code {
         );
     }
 
+    println!("{}", out.bold("== every correct alternative passes"));
+    for k in &katas {
+        let dir = k.solution_dir.join("alternatives");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        files.sort();
+        for f in files {
+            let verdict =
+                Subject::file("alternative", k, &f).map(|s| check::pipeline(k, &s, false, &quiet));
+            let ok = verdict.as_ref().is_ok_and(passes);
+            tally(
+                ok,
+                &format!(
+                    "{}: alternative {} passes every stage",
+                    k.name,
+                    f.file_name().unwrap_or_default().to_string_lossy()
+                ),
+            );
+            if !ok {
+                println!(
+                    "       see why: cargo xtask check {} --impl {}",
+                    k.name,
+                    crate::paths::display(&f)
+                );
+            }
+        }
+    }
+
     if !args.no_mutants {
         println!("{}", out.bold("== every mutant is rejected by its stage"));
         let (ok, total) = crate::mutants::check_all(&katas, out);
