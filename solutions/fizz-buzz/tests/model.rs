@@ -9,15 +9,23 @@
 //! under `if` goes on out of turn here too.
 //!
 //! Loom does not care which order the threads are spawned in: it explores
-//! every order in which they run. Main plays number. n = 5 hands the turn
-//! between number, fizz and buzz (fizzbuzz has nothing to say) at the
-//! default preemption bound of 3; n = 15 adds fizzbuzz's thread, with every
-//! thread asleep at once, at a bound of 1 (at 3 it takes minutes).
+//! every order in which they run. Main plays number, and fizz and buzz get
+//! threads of their own, at the default preemption bound of 3: n = 5 and
+//! n = 6, which between them hand the turn from a number to a word, from a
+//! word to a number and from one word to another.
+//!
+//! Not modelled: n = 15, where fizzbuzz gets a turn. That needs a fourth
+//! thread, and with four threads a correct answer that spins (an Acquire
+//! counter and `yield_now`) is more than loom can explore in minutes, even
+//! at preemption bound 0, while a correct answer must pass every stage. The
+//! hand-overs to and from fizzbuzz are the same code as the others in any
+//! answer we know of, and the functional and stress stages run them on real
+//! threads, for n = 15 in every start order.
 #![cfg(loom)]
 
 mod common;
 
-use common::{Buzz, FIZZBUZZ, Fizz, METHODS, Method, Number, mismatch};
+use common::{Buzz, Fizz, METHODS, Method, Number, mismatch};
 use fizz_buzz::FizzBuzz;
 use kata_sync::Arc;
 use kata_test::{Property, model, spawn};
@@ -67,10 +75,9 @@ fn with_n_5_each_callback_happens_before_the_next_in_every_interleaving() {
 }
 
 #[test]
-fn with_n_15_each_callback_happens_before_the_next_in_every_interleaving() {
+fn with_n_6_each_callback_happens_before_the_next_in_every_interleaving() {
     let _check = kata_test::check(&HAPPENS_BEFORE);
-    // Fifteen hand-overs at the default bound of 3 take minutes; at 1,
-    // every hand-over is still tried with each other thread preempted at
-    // the worst moment once, and n = 5 above covers the rest at 3.
-    scenario(15, &[Fizz, Buzz, FIZZBUZZ], 1);
+    // Adds a hand-over from one word to another (buzz's 5 to fizz's 6);
+    // fizzbuzz still has nothing to say.
+    scenario(6, &[Fizz, Buzz], model::DEFAULT_PREEMPTIONS);
 }
