@@ -35,11 +35,11 @@ enum Word {
 /// Which method says `i`. 15 first: a multiple of 15 is also one of 3 and 5.
 fn owner(i: usize) -> Word {
     // BUG: 3 is tested before 15, so fizzbuzz's numbers go to fizz.
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         Word::Fizz
-    } else if i % 15 == 0 {
+    } else if i.is_multiple_of(15) {
         Word::FizzBuzz
-    } else if i % 5 == 0 {
+    } else if i.is_multiple_of(5) {
         Word::Buzz
     } else {
         Word::Number

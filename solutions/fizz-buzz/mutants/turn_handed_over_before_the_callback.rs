@@ -34,7 +34,7 @@ enum Word {
 
 /// Which method says `i`. 15 first: a multiple of 15 is also one of 3 and 5.
 fn owner(i: usize) -> Word {
-    match (i % 3 == 0, i % 5 == 0) {
+    match (i.is_multiple_of(3), i.is_multiple_of(5)) {
         (true, true) => Word::FizzBuzz,
         (true, false) => Word::Fizz,
         (false, true) => Word::Buzz,

@@ -50,7 +50,7 @@ const SEQUENCE: Property = Property {
 
 const WORDS_WAIT: Property = Property {
     name: "fizz, buzz and fizzbuzz wait until every number before theirs has been said",
-    cause: "a method does not wait for its turn, or waits with `if` instead of `while`: a wait can return before it is its turn (check builds make the first one do so)",
+    cause: "a method does not wait for its turn, or waits with `if` instead of `while`: a wait can return before it is its turn (check builds make the first one do so); or, if it returned without a word, it owns no number (a multiple of 15 is fizzbuzz's: test 15 before 3 and 5)",
     book: "while-not-if",
 };
 
@@ -68,7 +68,7 @@ const RIGHT_THREAD_WOKEN: Property = Property {
 
 const NO_OVERLAP: Property = Property {
     name: "no callback begins while another is still running",
-    cause: "the turn is handed over (the counter moved on, or the lock released) before the callback has returned, so the next thread prints while this one still is: print first, then hand over",
+    cause: "the turn is handed over (the counter moved on, or the lock released) before the callback has returned, so the next thread prints while this one still is: print first, then hand over; or a method says a number that is not its own",
     book: "fizz-buzz",
 };
 
@@ -175,7 +175,10 @@ impl Scenario {
             strays.join("; ")
         );
         if let Some(why) = mismatch(&self.out.printed(), self.n) {
-            panic!("{why} (threads started in the order {})", list(&self.started));
+            panic!(
+                "{why} (threads started in the order {})",
+                list(&self.started)
+            );
         }
     }
 }
@@ -269,7 +272,12 @@ fn a_word_waits_for_the_numbers_before_it(#[case] m: Method) {
     );
     assert!(
         !s.returned(m),
-        "with n = 15, {m} returned before any other method had been called: {m} must wait for its turn"
+        "with n = 15, {m} returned before any other method had been called: {m} must wait for its turn (its numbers in 1..=15: {})",
+        (1..=15)
+            .filter(|&i| Method::owner(i) == m)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     for other in METHODS.into_iter().filter(|o| *o != m) {
         s.start(other);
@@ -324,7 +332,13 @@ fn no_callback_begins_while_another_is_running() {
         let mine: Vec<usize> = (1..=N).filter(|&i| Method::owner(i) == me).collect();
         let mut call = 0;
         move |out: &Output, said: Said| {
-            let i = mine[call];
+            let Some(&i) = mine.get(call) else {
+                panic!(
+                    "{me}'s callback ran {} times, but only {} of 1..={N} are {me}'s",
+                    call + 1,
+                    mine.len()
+                );
+            };
             call += 1;
             out.print_after(said, || {
                 let next = Method::owner(i + 1);

@@ -46,6 +46,7 @@ impl ZeroEvenOdd {
         }
     }
 
+    // ANCHOR: take_turn
     /// Spins until callback number `position` is due, runs it, and moves
     /// the count on.
     fn take_turn(&self, position: usize, print: impl FnOnce()) {
@@ -60,4 +61,5 @@ impl ZeroEvenOdd {
         // thread that runs the next one.
         self.printed.store(position + 1, Ordering::Release);
     }
+    // ANCHOR_END: take_turn
 }

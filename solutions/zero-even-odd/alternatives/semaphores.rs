@@ -37,7 +37,7 @@ impl ZeroEvenOdd {
         for i in 1..=self.n {
             self.zero_may.acquire();
             print_number(0);
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 self.even_may.release();
             } else {
                 self.odd_may.release();

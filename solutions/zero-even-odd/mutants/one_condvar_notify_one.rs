@@ -34,9 +34,9 @@ enum Method {
 
 /// Whose callback is number `k` (from 0) in `0 1 0 2 0 3 ...`.
 fn whose(k: usize) -> Method {
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         Method::Zero
-    } else if (k + 1) / 2 % 2 == 0 {
+    } else if k.div_ceil(2).is_multiple_of(2) {
         Method::Even
     } else {
         Method::Odd

@@ -170,7 +170,10 @@ impl Scenario {
             strays.join("; ")
         );
         if let Some(why) = mismatch(&self.out.printed(), self.n) {
-            panic!("{why} (threads started in the order {})", list(&self.started));
+            panic!(
+                "{why} (threads started in the order {})",
+                list(&self.started)
+            );
         }
     }
 }
@@ -243,7 +246,10 @@ fn zero_waits_for_the_number_before_its_next_zero() {
     s.start(Zero);
     assert_eq!(
         s.out.seen(),
-        [Print { by: Zero, number: 0 }],
+        [Print {
+            by: Zero,
+            number: 0
+        }],
         "with n = 2 and only zero called, zero should have printed one 0 and be waiting for odd's 1"
     );
     assert!(
@@ -284,7 +290,14 @@ fn no_callback_begins_while_another_is_running() {
         let sequence = sequence.clone();
         let mut call = 0;
         move |out: &Output, number: usize| {
-            let position = mine[call];
+            let Some(&position) = mine.get(call) else {
+                panic!(
+                    "{me}'s callback ran {} times, but only {} of the {} callbacks are {me}'s",
+                    call + 1,
+                    mine.len(),
+                    sequence.len()
+                );
+            };
             call += 1;
             out.print_after(me, number, || {
                 let Some(next) = sequence.get(position + 1).map(|p| p.by) else {

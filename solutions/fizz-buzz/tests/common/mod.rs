@@ -57,7 +57,7 @@ impl Method {
 
     /// Which method says `i`.
     pub fn owner(i: usize) -> Method {
-        match (i % 3 == 0, i % 5 == 0) {
+        match (i.is_multiple_of(3), i.is_multiple_of(5)) {
             (true, true) => Method::FizzBuzz,
             (true, false) => Fizz,
             (false, true) => Buzz,
@@ -151,9 +151,7 @@ pub fn mismatch(printed: &[Said], n: usize) -> Option<String> {
             "with n = {n}, {} callbacks ran where {} should have ({}; expected {}): printed {}",
             printed.len(),
             want.len(),
-            METHODS
-                .map(|m| format!("{} by {m}", count(m)))
-                .join(", "),
+            METHODS.map(|m| format!("{} by {m}", count(m))).join(", "),
             METHODS
                 .map(|m| format!("{} by {m}", want_count(m)))
                 .join(", "),
@@ -165,7 +163,12 @@ pub fn mismatch(printed: &[Said], n: usize) -> Option<String> {
 /// What was said around position `at`: "... 7 8 fizz buzz 11 ...".
 pub fn window(said: &[Said], at: usize) -> String {
     let from = at.saturating_sub(5);
-    let shown: Vec<String> = said.iter().skip(from).take(10).map(Said::to_string).collect();
+    let shown: Vec<String> = said
+        .iter()
+        .skip(from)
+        .take(10)
+        .map(Said::to_string)
+        .collect();
     let less = if from > 0 { "... " } else { "" };
     let more = if said.len() > from + 10 { " ..." } else { "" };
     if shown.is_empty() {

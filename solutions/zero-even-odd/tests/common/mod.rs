@@ -89,8 +89,14 @@ pub struct Print {
 pub fn expected(n: usize) -> Vec<Print> {
     (1..=n)
         .flat_map(|i| {
-            let by = if i % 2 == 0 { Even } else { Odd };
-            [Print { by: Zero, number: 0 }, Print { by, number: i }]
+            let by = if i.is_multiple_of(2) { Even } else { Odd };
+            [
+                Print {
+                    by: Zero,
+                    number: 0,
+                },
+                Print { by, number: i },
+            ]
         })
         .collect()
 }
