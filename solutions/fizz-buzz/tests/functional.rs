@@ -230,7 +230,9 @@ fn with_n_zero_no_callback_runs() {
 #[case::number_fizzbuzz_buzz_fizz([Number, FIZZBUZZ, Buzz, Fizz])]
 fn says_1_to_n_whatever_order_the_threads_start(
     #[case] start_order: [Method; 4],
-    #[values(15, 16)] n: usize,
+    // 16: every method has a number and waits, and the turn goes from
+    // fizzbuzz back to number; smaller and larger n are below.
+    #[values(16)] n: usize,
 ) {
     let check = kata_test::check(&SEQUENCE);
     let mut s = Scenario::new(n, check.log());
@@ -246,7 +248,7 @@ fn says_1_to_n_whatever_order_the_threads_start(
 #[case::number_last([Fizz, Buzz, FIZZBUZZ, Number])]
 fn says_1_to_n_for_small_and_large_n(
     #[case] start_order: [Method; 4],
-    #[values(1, 2, 3, 5, 6, 10, 30, 1000)] n: usize,
+    #[values(1, 2, 3, 5, 15, 1000)] n: usize,
 ) {
     let check = kata_test::check(&SEQUENCE);
     let mut s = Scenario::new(n, check.log());

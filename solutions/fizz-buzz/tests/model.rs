@@ -20,7 +20,7 @@
 //! at preemption bound 0, while a correct answer must pass every stage. The
 //! hand-overs to and from fizzbuzz are the same code as the others in any
 //! answer we know of, and the functional and stress stages run them on real
-//! threads, for n = 15 in every start order.
+//! threads, for n = 16 in every start order.
 #![cfg(loom)]
 
 mod common;
