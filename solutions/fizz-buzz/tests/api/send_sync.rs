@@ -1,0 +1,8 @@
+// Shared by reference between the four threads.
+use fizz_buzz::FizzBuzz;
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+fn main() {
+    assert_send_sync::<FizzBuzz>();
+}

@@ -1,0 +1,94 @@
+//! Stage 3, stress: many runs on real threads, with timing varied.
+//!
+//! Each run starts the four threads in a shuffled order, with a random pause
+//! between the starts, and some callbacks take a random while, during which
+//! they hold the output: an answer that is ordered by timing rather than by
+//! taking turns says something out of turn or overlaps another callback, and
+//! both are reported. The pauses are seeded; the seed is in every failure
+//! message. The watchdog names any call that never returns.
+
+// Real threads only: the helpers join by polling `is_finished`, which
+// loom's threads lack. The model stage has its own file.
+#![cfg(not(loom))]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{METHODS, Output, list, mismatch};
+use fizz_buzz::FizzBuzz;
+use kata_test::jitter::Jitter;
+use kata_test::{Property, join_as_they_finish, spawn};
+use rstest::rstest;
+
+/// The longest pause the main thread takes between starting two threads.
+const MAX_START_GAP: Duration = Duration::from_millis(1);
+/// The longest a slow callback takes.
+const MAX_CALLBACK: Duration = Duration::from_micros(200);
+/// One callback in this many is slow.
+const SLOW_ONE_IN: u64 = 8;
+
+const SEQUENCE_UNDER_LOAD: Property = Property {
+    name: "with start order and callback lengths varied, the callbacks always say 1..=n fizz-buzz style, one at a time, each on its own method's thread",
+    cause: "the order holds only when the timing is kind: a method that does not wait for its turn, hands the turn over before its callback has returned, or a sleep instead of a wait",
+    book: "fizz-buzz",
+};
+
+#[rstest]
+#[case::n3(3, 150)]
+#[case::n5(5, 150)]
+#[case::n15(15, 100)]
+#[case::n16(16, 60)]
+#[case::n100(100, 10)]
+#[case::n2000(2_000, 2)]
+fn the_sequence_holds_with_timing_varied(#[case] n: usize, #[case] runs: u64) {
+    let check = kata_test::check(&SEQUENCE_UNDER_LOAD);
+    for run in 0..runs {
+        let seed = (n as u64) * 1_000_000 + run;
+        let mut jitter = Jitter::new(seed);
+        let mut order = METHODS;
+        jitter.shuffle(&mut order);
+        let kata = Arc::new(FizzBuzz::new(n));
+        let out = Arc::new(Output::with_context(format_args!(
+            "n = {n}, run {run}, seed {seed}"
+        )));
+        let threads = order
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                if i > 0 {
+                    jitter.stall(MAX_START_GAP);
+                }
+                let (kata, out, log) =
+                    (Arc::clone(&kata), Arc::clone(&out), Arc::clone(check.log()));
+                let mut callback_jitter = Jitter::new(jitter.next_u64());
+                spawn(m.thread(), move || {
+                    let w = log.worker(format!("{} (n = {n}, run {run})", m.thread()));
+                    let call = w.call(format_args!("{m}(print_{m}), n = {n}, seed {seed}"));
+                    m.call(&kata, |said| {
+                        if callback_jitter.below(SLOW_ONE_IN) == 0 {
+                            out.print_slowly(said, || callback_jitter.stall(MAX_CALLBACK));
+                        } else {
+                            out.print(said);
+                        }
+                    });
+                    drop(call);
+                })
+            })
+            .collect();
+        join_as_they_finish(threads);
+        let strays = out.strays();
+        assert!(
+            strays.is_empty(),
+            "run {run} (seed {seed}): a callback ran on another thread than its method's: {}",
+            strays.join("; ")
+        );
+        if let Some(why) = mismatch(&out.printed(), n) {
+            panic!(
+                "run {run} (seed {seed}, threads started in the order {}): {why}",
+                list(&order)
+            );
+        }
+    }
+}

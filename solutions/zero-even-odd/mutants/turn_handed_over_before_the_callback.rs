@@ -1,0 +1,112 @@
+//! mutant: turn-handed-over-before-the-callback
+//! stage: functional
+//! bug: each method moves the count on, unlocks and wakes the next thread before running its callback, so the next thread can print while this callback is still running (or before it has started).
+//!
+//! # Zero, even, odd: reference solution
+//!
+//! The whole state is one number, how many callbacks have run, behind a
+//! `Mutex`. Callback number k (counting from 0) is a 0 when k is even and
+//! the number (k + 1) / 2 otherwise, so the count alone says whose turn it
+//! is; each method knows which positions are its own and waits for them.
+//!
+//! Each thread sleeps on its own `Condvar`, and a hand-over notifies only the
+//! thread whose turn it now is. One shared condition variable would need
+//! `notify_all`: with `notify_one`, the wakeup meant for `odd` can go to
+//! `even`, which finds it is not its turn and sleeps again, and then nobody
+//! wakes `odd` (a lost wakeup). `notify_all` on one condition variable is
+//! also correct, at the price of waking a thread that cannot go on every
+//! hand-over; three semaphores work too (see the book's chapter).
+//!
+//! The callback runs with the lock held, before the count moves on, so the
+//! unlock that hands the turn over is also the happens-before edge that makes
+//! what the callback wrote visible to the next one.
+
+use kata_sync::{Condvar, Mutex};
+
+// ANCHOR: state
+/// The three methods, as indices into `turn_came`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Method {
+    Zero = 0,
+    Even = 1,
+    Odd = 2,
+}
+
+/// Whose callback is number `k` (from 0) in `0 1 0 2 0 3 ...`.
+fn whose(k: usize) -> Method {
+    if k.is_multiple_of(2) {
+        Method::Zero
+    } else if k.div_ceil(2).is_multiple_of(2) {
+        Method::Even
+    } else {
+        Method::Odd
+    }
+}
+
+/// Makes three threads print `0 1 0 2 0 3 ... 0 n` between them.
+pub struct ZeroEvenOdd {
+    n: usize,
+    /// How many callbacks have run, from 0 to 2n. The next one is callback
+    /// number `*printed`, and `whose` says which method runs it.
+    printed: Mutex<usize>,
+    /// One per method: the thread that calls the method sleeps on its own,
+    /// so that a hand-over wakes exactly the thread whose turn it is.
+    turn_came: [Condvar; 3],
+}
+// ANCHOR_END: state
+
+impl ZeroEvenOdd {
+    /// Creates a `ZeroEvenOdd` that prints `0 1 0 2 ... 0 n`.
+    pub fn new(n: usize) -> Self {
+        Self {
+            n,
+            printed: Mutex::new(0),
+            turn_came: [Condvar::new(), Condvar::new(), Condvar::new()],
+        }
+    }
+
+    // ANCHOR: methods
+    /// Prints the n zeros: callbacks 0, 2, 4, ...
+    pub fn zero(&self, mut print_number: impl FnMut(usize)) {
+        for i in 1..=self.n {
+            self.take_turn(2 * i - 2, Method::Zero, || print_number(0));
+        }
+    }
+
+    /// Prints 2, 4, ...: the number i is callback 2i - 1.
+    pub fn even(&self, mut print_number: impl FnMut(usize)) {
+        for i in (2..=self.n).step_by(2) {
+            self.take_turn(2 * i - 1, Method::Even, || print_number(i));
+        }
+    }
+
+    /// Prints 1, 3, ...: the number i is callback 2i - 1.
+    pub fn odd(&self, mut print_number: impl FnMut(usize)) {
+        for i in (1..=self.n).step_by(2) {
+            self.take_turn(2 * i - 1, Method::Odd, || print_number(i));
+        }
+    }
+    // ANCHOR_END: methods
+
+    // ANCHOR: take_turn
+    /// Waits until callback number `position` is due, runs it, and wakes the
+    /// thread that runs the next one.
+    fn take_turn(&self, position: usize, me: Method, print: impl FnOnce()) {
+        let mut printed = self.printed.lock();
+        // `while`, not `if`: a wait may return without a notification, and
+        // then it is still somebody else's turn.
+        while *printed != position {
+            self.turn_came[me as usize].wait(&mut printed);
+        }
+        // BUG: the turn is handed over first, and the callback runs after
+        // the unlock, when the next thread may already be printing.
+        *printed += 1;
+        let next = *printed;
+        drop(printed);
+        if next < 2 * self.n {
+            self.turn_came[whose(next) as usize].notify_one();
+        }
+        print();
+    }
+    // ANCHOR_END: take_turn
+}
