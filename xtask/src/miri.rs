@@ -38,7 +38,15 @@ pub fn run(pkg: &Package) -> StageResult {
         };
     }
     let out = Command::new("rustup")
-        .args(["run", "nightly", "cargo", "miri", "test", "--test", "functional"])
+        .args([
+            "run",
+            "nightly",
+            "cargo",
+            "miri",
+            "test",
+            "--test",
+            "functional",
+        ])
         .arg("--manifest-path")
         .arg(pkg.dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", paths::check_dir().join("miri"))
