@@ -79,7 +79,7 @@ pub struct Figure {
     pub ns_per_element: f64,
 }
 
-fn criterion_home() -> PathBuf {
+pub fn criterion_home() -> PathBuf {
     paths::target_dir().join("kata-bench").join("criterion")
 }
 
@@ -181,12 +181,20 @@ pub fn run(
             tail.join("\n")
         ));
     }
-    let dir = if family.group.is_empty() {
-        home
-    } else {
-        home.join(family.group)
-    };
-    read_figures(&dir)
+    read_last(family)
+}
+
+/// The figures of `family`'s last run, as criterion left them.
+pub fn read_last(family: Family) -> Result<Vec<Figure>, String> {
+    let home = criterion_home();
+    if !family.group.is_empty() {
+        return read_figures(&home.join(family.group));
+    }
+    // A family of several groups (the primitives) owns every group that no
+    // other family names.
+    let mut figures = read_figures(&home)?;
+    figures.retain(|f| !FAMILIES.iter().any(|(_, other)| other.group == f.group));
+    Ok(figures)
 }
 
 /// Every `new/benchmark.json` + `new/estimates.json` pair below `dir`.

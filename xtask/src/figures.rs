@@ -17,8 +17,12 @@ pub struct Args {
     pub families: Vec<String>,
     /// Shorten criterion's warm-up and measurement to a fifth: rougher
     /// figures, for checking that the tables and plots come out.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "replot")]
     pub quick: bool,
+    /// Measure nothing: rewrite the tables and plots from the results of the
+    /// last run (in target/kata-bench/criterion).
+    #[arg(long)]
+    pub replot: bool,
 }
 
 /// The row each group's ratios are taken against.
@@ -62,8 +66,13 @@ pub fn run(args: &Args, out: &Out) -> Code {
         } else {
             "a few minutes"
         };
-        out.status(&format!("measuring {name} (criterion, {how_long})..."));
-        let figures = match bench::run(family, &[], args.quick, out) {
+        let figures = if args.replot {
+            bench::read_last(family)
+        } else {
+            out.status(&format!("measuring {name} (criterion, {how_long})..."));
+            bench::run(family, &[], args.quick, out)
+        };
+        let figures = match figures {
             Ok(f) => f,
             Err(e) => {
                 eprintln!("{} {e}", out.red("error:"));
@@ -181,7 +190,7 @@ fn lines(file: &Path, caption: &str, rows: &[&Figure]) -> Drawn {
         }
     }
     let xs: Vec<f64> = rows.iter().filter_map(|f| threads(&f.scenario)).collect();
-    let (x_max, _) = range(&xs);
+    let (_, x_max) = range(&xs);
     let ys: Vec<f64> = rows.iter().map(|f| f.ns_per_element).collect();
     let (y_min, y_max) = range(&ys);
     let root = SVGBackend::new(file, (760, 440)).into_drawing_area();
@@ -198,6 +207,8 @@ fn lines(file: &Path, caption: &str, rows: &[&Figure]) -> Drawn {
     chart
         .configure_mesh()
         .x_desc("threads")
+        .y_desc("time per element (log scale)")
+        .label_style(("sans-serif", 12))
         .x_label_formatter(&|x| format!("{x}"))
         .y_label_formatter(&|y| bench::human_ns(*y))
         .draw()?;
@@ -230,37 +241,38 @@ fn lines(file: &Path, caption: &str, rows: &[&Figure]) -> Drawn {
 fn bars(file: &Path, caption: &str, group: &str, rows: &[&Figure]) -> Drawn {
     let base = baseline(group);
     let mut rows = rows.to_vec();
-    rows.sort_by_key(|f| (f.function != base, f.function.clone()));
-    let names: Vec<String> = rows.iter().map(|f| f.function.clone()).collect();
+    // The baseline on top: plotters counts rows from the bottom.
+    rows.sort_by_key(|f| (f.function == base, std::cmp::Reverse(f.function.clone())));
     let (_, x_max) = range(&rows.iter().map(|f| f.ns_per_element).collect::<Vec<_>>());
-    let label_width = names.iter().map(|n| n.len()).max().unwrap_or(10) as u32 * 7 + 16;
-    let height = 90 + 34 * rows.len() as u32;
+    let height = (80 + 34 * rows.len() as u32).max(150);
     let root = SVGBackend::new(file, (760, height)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(caption, ("sans-serif", 17))
         .margin(12)
         .x_label_area_size(30)
-        .y_label_area_size(label_width)
-        .build_cartesian_2d(0.0..x_max * 1.1, (0..rows.len()).into_segmented())?;
+        .y_label_area_size(8)
+        // Room right of the longest bar for its label.
+        .build_cartesian_2d(0.0..x_max * 1.8, 0.0..rows.len() as f64)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .y_labels(rows.len())
+        .y_labels(0)
+        .label_style(("sans-serif", 12))
         .x_label_formatter(&|x| bench::human_ns(*x))
-        .y_label_formatter(&|y| match y {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                names.get(*i).cloned().unwrap_or_default()
-            }
-            SegmentValue::Last => String::new(),
-        })
         .draw()?;
-    chart.draw_series(
-        Histogram::horizontal(&chart)
-            .style(Palette99::pick(0).filled())
-            .margin(6)
-            .data(rows.iter().enumerate().map(|(i, f)| (i, f.ns_per_element))),
-    )?;
+    let colour = Palette99::pick(0).filled();
+    chart.draw_series(rows.iter().enumerate().map(|(i, f)| {
+        let i = i as f64;
+        Rectangle::new([(0.0, i + 0.2), (f.ns_per_element, i + 0.8)], colour)
+    }))?;
+    chart.draw_series(rows.iter().enumerate().map(|(i, f)| {
+        Text::new(
+            format!("{}  {}", f.function, bench::human_ns(f.ns_per_element)),
+            (f.ns_per_element + x_max * 0.02, i as f64 + 0.62),
+            ("sans-serif", 13),
+        )
+    }))?;
     root.present()?;
     Ok(())
 }
