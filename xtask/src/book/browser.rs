@@ -216,7 +216,7 @@ fn load(bin: &Path, profile: &Path, url: &str) -> Result<Probe, String> {
             "--v=0",
             // Timers and loads run in virtual time: the probe's delay
             // costs no wall time.
-            "--virtual-time-budget=10000",
+            "--virtual-time-budget=5000",
             // Offline: the book must not need anything but itself, and a
             // check must not depend on the network.
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
