@@ -79,7 +79,7 @@ pub struct Figure {
     pub ns_per_element: f64,
 }
 
-fn criterion_home() -> PathBuf {
+pub fn criterion_home() -> PathBuf {
     paths::target_dir().join("kata-bench").join("criterion")
 }
 
@@ -87,8 +87,14 @@ fn criterion_home() -> PathBuf {
 const BENCH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 /// Runs one bench target and returns its figures. `features` turns on
-/// `yours-<kata>` features of kata-bench.
-pub fn run(family: Family, features: &[String], out: &Out) -> Result<Vec<Figure>, String> {
+/// `yours-<kata>` features of kata-bench. `quick` shortens criterion's
+/// warm-up and measurement (rougher figures, a fifth of the time).
+pub fn run(
+    family: Family,
+    features: &[String],
+    quick: bool,
+    out: &Out,
+) -> Result<Vec<Figure>, String> {
     let home = criterion_home();
     // Old results of this family would mix into the table (say, "yours"
     // from a run before a reset), so start from nothing.
@@ -108,6 +114,7 @@ pub fn run(family: Family, features: &[String], out: &Out) -> Result<Vec<Figure>
             family.target,
         ])
         .env("CRITERION_HOME", &home)
+        .env("KATA_BENCH_QUICK", if quick { "1" } else { "0" })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     if !features.is_empty() {
@@ -174,12 +181,20 @@ pub fn run(family: Family, features: &[String], out: &Out) -> Result<Vec<Figure>
             tail.join("\n")
         ));
     }
-    let dir = if family.group.is_empty() {
-        home
-    } else {
-        home.join(family.group)
-    };
-    read_figures(&dir)
+    read_last(family)
+}
+
+/// The figures of `family`'s last run, as criterion left them.
+pub fn read_last(family: Family) -> Result<Vec<Figure>, String> {
+    let home = criterion_home();
+    if !family.group.is_empty() {
+        return read_figures(&home.join(family.group));
+    }
+    // A family of several groups (the primitives) owns every group that no
+    // other family names.
+    let mut figures = read_figures(&home)?;
+    figures.retain(|f| !FAMILIES.iter().any(|(_, other)| other.group == f.group));
+    Ok(figures)
 }
 
 /// Every `new/benchmark.json` + `new/estimates.json` pair below `dir`.
@@ -296,7 +311,7 @@ pub fn ratio_table(figures: &[Figure], baseline: &str, unit: &str) -> String {
 }
 
 /// Scenarios sort by the first number in them ("2 threads" after "1 thread").
-fn scenario_order(s: &str) -> (u64, String) {
+pub fn scenario_order(s: &str) -> (u64, String) {
     let n = s
         .split(|c: char| !c.is_ascii_digit())
         .find(|p| !p.is_empty())

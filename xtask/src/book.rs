@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use crate::term::Out;
 use crate::{Code, paths};
 
+mod browser;
 mod drift;
 mod links;
 mod serve;
@@ -23,8 +24,10 @@ pub struct Args {
     pub serve: bool,
     /// What CI runs: build the book, compile and run its Rust listings
     /// (`mdbook test`), check every internal link and anchor (and the
-    /// targets of book/topics.toml and katas.toml), and check that the
-    /// checker output it quotes is still what the checker prints.
+    /// targets of book/topics.toml and katas.toml), check that the
+    /// checker output it quotes is still what the checker prints, and load
+    /// every page in headless Chromium (console errors, broken images, and a
+    /// search for "lost wakeup"; skipped where Chromium is not installed).
     #[arg(long, conflicts_with = "bless")]
     pub check: bool,
     /// Regenerate the checker output the book quotes
@@ -101,6 +104,10 @@ pub fn run(args: &Args, out: &Out) -> Code {
         links::check_targets(&build_dir()),
     );
     step("quoted checker output", drift::check(out));
+    step(
+        "in a browser (headless Chromium)",
+        browser::check(&build_dir()),
+    );
     if failed == 0 {
         println!("book: every check passed");
         Code::Ok

@@ -140,7 +140,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
             family.target
         ))
     );
-    match bench::run(family, &features, out) {
+    match bench::run(family, &features, false, out) {
         Ok(figures) => {
             println!(
                 "\n{}",

@@ -1,18 +1,19 @@
 //! The LRU cache: get-or-fill operations per second on a skewed key
 //! distribution, for the reference solution, your kata (`--features
-//! yours-lru-cache`) and the `lru` crate behind a mutex.
+//! yours-lru-cache`), the `lru` crate behind a mutex (both one lock), and
+//! the reference split into 8 striped caches, over 1, 2, 4 and 8 threads.
 //!
 //!     cargo bench -p kata-bench --bench cache
 
 use criterion::{
     BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
 };
-use kata_bench::{Cache, LruBehindMutex, bench_timed, cores, count, workload};
+use kata_bench::{Cache, LruBehindMutex, StripedReference, bench_timed, cores, count, workload};
 
 const CAPACITY: usize = 256;
 const KEYS: u64 = 1_024;
 const OPS_PER_THREAD: u64 = 10_000;
-const THREADS: [usize; 2] = [1, 2];
+const THREADS: [usize; 4] = [1, 2, 4, 8];
 
 fn one<C: Cache>(group: &mut BenchmarkGroup<'_, WallTime>, threads: usize) {
     group.throughput(Throughput::Elements(OPS_PER_THREAD * threads as u64));
@@ -32,6 +33,7 @@ fn cache(c: &mut Criterion) {
         #[cfg(feature = "yours-lru-cache")]
         one::<lru_cache_kata::LruCache<u64, u64>>(&mut group, t);
         one::<LruBehindMutex>(&mut group, t);
+        one::<StripedReference>(&mut group, t);
     }
     group.finish();
 }

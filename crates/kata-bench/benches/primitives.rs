@@ -7,6 +7,11 @@
 //!   read-modify-write): the fast path every lock is built around.
 //! - `contended`: two threads each increment one shared counter; time per
 //!   increment.
+//! - `lock handoff`: 1, 2, 4 and 8 threads take one lock in turn, and a
+//!   thread that has just released it waits until another thread has taken
+//!   it before it tries again: every acquisition (with more than one
+//!   thread) passes the lock from one thread to another, so a sleeping lock
+//!   pays a wake-up and a spinning one pays for spinners that hold a core.
 //! - `handoff`: a round trip between two threads (ping, then pong): what it
 //!   costs to wake a sleeping thread and be woken back.
 //! - `false-sharing`: two threads, each incrementing its own counter, with
@@ -21,7 +26,7 @@ use std::time::{Duration, Instant};
 use criterion::{
     BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
 };
-use kata_bench::{Crossbeam, Queue, StdSyncChannel, bench_timed, cores};
+use kata_bench::{Crossbeam, Queue, StdSyncChannel, bench_timed, cores, count};
 
 // ANCHOR: spin_lock
 /// A test-and-test-and-set spin lock, the simplest correct one.
@@ -63,6 +68,60 @@ impl SpinLock {
     }
 }
 // ANCHOR_END: spin_lock
+
+impl SpinLock {
+    /// Runs `f` on the value with the lock held.
+    fn with<R>(&self, f: impl FnOnce(&mut u64) -> R) -> R {
+        while self
+            .held
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            // Relaxed: as in `increment`.
+            while self.held.load(Ordering::Relaxed) {
+                std::hint::spin_loop();
+            }
+        }
+        // SAFETY: we hold the lock (see the `Sync` impl).
+        let r = f(unsafe { &mut *self.value.get() });
+        // Release: as in `increment`.
+        self.held.store(false, Ordering::Release);
+        r
+    }
+}
+
+/// A lock around one counter, for the handoff benchmark.
+trait CounterLock: Send + Sync + 'static {
+    fn new() -> Self;
+    fn with<R>(&self, f: impl FnOnce(&mut u64) -> R) -> R;
+}
+
+impl CounterLock for std::sync::Mutex<u64> {
+    fn new() -> Self {
+        std::sync::Mutex::new(0)
+    }
+    fn with<R>(&self, f: impl FnOnce(&mut u64) -> R) -> R {
+        f(&mut self.lock().unwrap())
+    }
+}
+
+impl CounterLock for parking_lot::Mutex<u64> {
+    fn new() -> Self {
+        parking_lot::Mutex::new(0)
+    }
+    fn with<R>(&self, f: impl FnOnce(&mut u64) -> R) -> R {
+        f(&mut self.lock())
+    }
+}
+
+impl CounterLock for SpinLock {
+    fn new() -> Self {
+        SpinLock::new()
+    }
+    fn with<R>(&self, f: impl FnOnce(&mut u64) -> R) -> R {
+        SpinLock::with(self, f)
+    }
+}
 
 const CONTENDED_OPS: u64 = 100_000;
 
@@ -179,6 +238,68 @@ fn false_sharing(c: &mut Criterion) {
     g.finish();
 }
 
+/// Acquisitions per iteration of the lock-handoff benchmark, shared by all
+/// its threads.
+const HANDOFFS: u64 = 2_000;
+const HANDOFF_THREADS: [usize; 4] = [1, 2, 4, 8];
+
+fn lock_handoff(c: &mut Criterion) {
+    let mut g = c.benchmark_group("lock handoff");
+    g.throughput(Throughput::Elements(HANDOFFS));
+    for threads in HANDOFF_THREADS {
+        handoffs::<std::sync::Mutex<u64>>(&mut g, "std Mutex", threads);
+        handoffs::<parking_lot::Mutex<u64>>(&mut g, "parking_lot Mutex", threads);
+        handoffs::<SpinLock>(&mut g, "spin lock", threads);
+    }
+    g.finish();
+}
+
+/// `threads` threads take the lock `HANDOFFS` times in all. After each
+/// acquisition a thread waits, outside the lock, until another thread has
+/// taken it: so no thread takes the lock twice in a row, and each
+/// acquisition is a handoff to a thread that was waiting in `lock`.
+fn handoffs<L: CounterLock>(g: &mut BenchmarkGroup<'_, WallTime>, name: &str, threads: usize) {
+    bench_timed(g, name, &count(threads, "thread"), || {
+        let lock = Arc::new(L::new());
+        // The count of the latest acquisition, written with the lock held.
+        let latest = Arc::new(AtomicU64::new(0));
+        let barrier = Arc::new(std::sync::Barrier::new(threads + 1));
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (lock, latest, barrier) =
+                    (Arc::clone(&lock), Arc::clone(&latest), Arc::clone(&barrier));
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    loop {
+                        let mine = lock.with(|n| {
+                            if *n == HANDOFFS {
+                                return None;
+                            }
+                            *n += 1;
+                            // Relaxed: only a signal that the lock has moved
+                            // on; the lock orders the counter itself.
+                            latest.store(*n, Ordering::Relaxed);
+                            Some(*n)
+                        });
+                        let Some(mine) = mine else { break };
+                        // Relaxed: as above. Alone, a thread never waits.
+                        while threads > 1
+                            && mine < HANDOFFS
+                            && latest.load(Ordering::Relaxed) == mine
+                        {
+                            std::thread::yield_now();
+                        }
+                    }
+                })
+            })
+            .collect();
+        barrier.wait();
+        let start = Instant::now();
+        handles.into_iter().for_each(|h| h.join().unwrap());
+        start.elapsed()
+    });
+}
+
 const ROUND_TRIPS: u64 = 2_000;
 
 fn handoff(c: &mut Criterion) {
@@ -230,7 +351,7 @@ fn spawn(c: &mut Criterion) {
 
 fn header(_: &mut Criterion) {
     eprintln!(
-        "primitives: on {} cores; contended = 2 threads x {CONTENDED_OPS} increments; handoff = {ROUND_TRIPS} round trips",
+        "primitives: on {} cores; contended = 2 threads x {CONTENDED_OPS} increments; handoff = {ROUND_TRIPS} round trips; lock handoff = {HANDOFFS} acquisitions over {HANDOFF_THREADS:?} threads",
         cores()
     );
 }
@@ -238,6 +359,6 @@ fn header(_: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = kata_bench::criterion();
-    targets = header, uncontended, contended, false_sharing, handoff, spawn
+    targets = header, uncontended, contended, lock_handoff, false_sharing, handoff, spawn
 }
 criterion_main!(benches);

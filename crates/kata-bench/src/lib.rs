@@ -13,10 +13,14 @@ pub mod workload;
 
 /// The criterion settings every benchmark here uses: short, because a
 /// learner waits for `compare`, and enough samples for a stable mean.
+/// With `KATA_BENCH_QUICK=1` (`cargo xtask figures --quick`), a fifth of
+/// that: rougher figures, for checking that the figures and plots come out.
 pub fn criterion() -> criterion::Criterion {
+    let quick = std::env::var_os("KATA_BENCH_QUICK").is_some_and(|v| v == "1");
+    let (warm_up, measure) = if quick { (100, 400) } else { (500, 2_000) };
     criterion::Criterion::default()
-        .warm_up_time(std::time::Duration::from_millis(500))
-        .measurement_time(std::time::Duration::from_secs(2))
+        .warm_up_time(std::time::Duration::from_millis(warm_up))
+        .measurement_time(std::time::Duration::from_millis(measure))
         .sample_size(10)
 }
 
@@ -205,6 +209,42 @@ impl Cache for LruBehindMutex {
     }
     fn put(&self, key: u64, value: u64) {
         self.0.lock().put(key, value);
+    }
+}
+
+/// The reference LRU cache split into `STRIPES` caches, each with its own
+/// lock and a share of the capacity; a key's hash picks its stripe. Threads
+/// working on keys in different stripes never wait for each other; the
+/// price is that recency is kept per stripe, not across the whole cache.
+pub struct StripedReference(Vec<lru_cache::LruCache<u64, u64>>);
+
+/// How many stripes `StripedReference` has.
+pub const STRIPES: usize = 8;
+
+impl StripedReference {
+    fn stripe(&self, key: u64) -> &lru_cache::LruCache<u64, u64> {
+        // Fibonacci hashing: the skewed keys are small numbers, so spread
+        // them before taking the top bits.
+        let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+        &self.0[h as usize % self.0.len()]
+    }
+}
+
+impl Cache for StripedReference {
+    const NAME: &'static str = "reference, 8 stripes";
+    fn with_capacity(capacity: usize) -> Self {
+        let share = capacity.div_ceil(STRIPES);
+        StripedReference(
+            (0..STRIPES)
+                .map(|_| lru_cache::LruCache::new(share))
+                .collect(),
+        )
+    }
+    fn get(&self, key: u64) -> Option<u64> {
+        self.stripe(key).get(&key)
+    }
+    fn put(&self, key: u64, value: u64) {
+        self.stripe(key).put(key, value)
     }
 }
 

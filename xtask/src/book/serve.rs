@@ -31,10 +31,27 @@ pub fn run(mdbook: &Path, port: u16, out: &Out) -> Code {
     for stream in listener.incoming().flatten() {
         let root = root.clone();
         std::thread::spawn(move || {
-            let _ = respond(stream, &root);
+            let _ = respond(stream, &root, None);
         });
     }
     Code::Ok
+}
+
+/// Serves `root` on a free localhost port in the background, for the
+/// browser check, with `head` inserted at the start of every page's
+/// `<head>`. Returns the port; the server lives as long as the process.
+pub fn spawn_in_background(root: PathBuf, head: &'static str) -> std::io::Result<u16> {
+    let listener = TcpListener::bind(("127.0.0.1", 0))?;
+    let port = listener.local_addr()?.port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let _ = respond(stream, &root, Some(head));
+            });
+        }
+    });
+    Ok(port)
 }
 
 /// Rebuilds after a burst of changes settles. Returns the watcher, which
@@ -68,7 +85,7 @@ fn watch_and_rebuild(mdbook: PathBuf, out: &Out) -> Option<notify::RecommendedWa
     Some(watcher)
 }
 
-fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+fn respond(mut stream: TcpStream, root: &Path, head: Option<&str>) -> std::io::Result<()> {
     let mut request = String::new();
     BufReader::new(&stream).read_line(&mut request)?;
     let path = request.split_whitespace().nth(1).unwrap_or("/");
@@ -77,7 +94,14 @@ fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
         let body = std::fs::read(&f).ok()?;
         Some((f, body))
     }) {
-        Some((file, body)) => ("200 OK", content_type(&file), body),
+        Some((file, body)) => {
+            let kind = content_type(&file);
+            let body = match head {
+                Some(head) if kind.starts_with("text/html") => inject(body, head),
+                _ => body,
+            };
+            ("200 OK", kind, body)
+        }
         None => (
             "404 Not Found",
             "text/plain; charset=utf-8",
@@ -90,6 +114,19 @@ fn respond(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
         body.len()
     )?;
     stream.write_all(&body)
+}
+
+/// `head` inserted right after the page's `<head>` tag, so that it runs
+/// before any of the page's own scripts.
+fn inject(page: Vec<u8>, head: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&page);
+    match text.find("<head>") {
+        Some(at) => {
+            let at = at + "<head>".len();
+            format!("{}{head}{}", &text[..at], &text[at..]).into_bytes()
+        }
+        None => page,
+    }
 }
 
 /// The file a URL path names under `root`, never outside it.
