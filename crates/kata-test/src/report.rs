@@ -170,12 +170,40 @@ fn payload_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// When the first failure was recorded, in milliseconds since the epoch
+/// (0: none yet). Once a test has failed, nothing it does later can change
+/// its verdict, so the watchdog ends a process that then hangs (a pool whose
+/// workers wait on a gate the failed test never opened) instead of waiting
+/// out its limits.
+static FAILED_AT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How long ago the first failure was recorded, if one was.
+pub(crate) fn failed_for() -> Option<std::time::Duration> {
+    // Relaxed: a timestamp read by the watchdog; it orders nothing.
+    let at = FAILED_AT_MS.load(std::sync::atomic::Ordering::Relaxed);
+    (at != 0).then(|| std::time::Duration::from_millis(now_ms().saturating_sub(at)))
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_millis() as u64)
+        .max(1)
+}
+
 fn record_panic(info: &PanicHookInfo<'_>) {
     let Some(ch) = channel() else { return };
     let message = payload_message(info.payload());
     if message.starts_with(DELIBERATE) {
         return;
     }
+    // Relaxed: see `failed_for`.
+    let _ = FAILED_AT_MS.compare_exchange(
+        0,
+        now_ms(),
+        std::sync::atomic::Ordering::Relaxed,
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let location = info
         .location()
         .map(|l| format!("{}:{}", l.file(), l.line()));

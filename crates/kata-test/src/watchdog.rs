@@ -31,6 +31,11 @@ use std::time::{Duration, Instant};
 use crate::events::{EventLog, PROGRESS};
 use crate::{Property, report};
 
+/// How long a test may go on after a failure was recorded before the
+/// watchdog ends it: long enough for the test to unwind and report, and no
+/// longer, since a failed test cannot pass any more.
+const AFTER_A_FAILURE: Duration = Duration::from_secs(3);
+
 /// How long every thread must stay blocked before the watchdog calls it a
 /// deadlock.
 const DEADLOCK_CONFIRM: Duration = Duration::from_secs(1);
@@ -107,6 +112,11 @@ fn watch(log: &EventLog, property: &Property, stopped: &mpsc::Receiver<()>) {
             Err(RecvTimeoutError::Timeout) => {}
             // The test finished (its Check was dropped).
             Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+        }
+        if report::failed_for().is_some_and(|d| d >= AFTER_A_FAILURE) {
+            // The verdict is already written (a failure); whatever still
+            // runs, or hangs, cannot change it.
+            std::process::exit(101);
         }
         let now = PROGRESS.load(Ordering::Relaxed);
         if now != seen {
@@ -195,7 +205,8 @@ fn every_thread_asleep_in_a_wait() -> bool {
 
 /// Whether every registered thread other than the current one is asleep in
 /// the kernel (in any wait: a facade primitive, a join, or the suite's own
-/// channel). `false` when there is no other thread, or a state is unknown.
+/// channel), or itself awaiting an event. `true` when there is no other
+/// thread; `false` when a state is unknown.
 pub(crate) fn others_asleep() -> bool {
     let me = kata_hooks::current_live_id();
     let others: Vec<_> = kata_hooks::live_threads()

@@ -144,7 +144,14 @@ fn k_workers_fetch_k_pages_at_once(#[case] k: usize) {
             // appear. This fetch runs on one of the crawl's threads, so it
             // sees their count.
             wait::until(SETTLE, || {
-                kata_test::blocked_threads().len() >= k - 1 || kata_test::live_kata_threads() <= 1
+                // Idle workers, that is: a thread joining others (`crawl`
+                // waiting for its workers) does not count.
+                kata_test::blocked_threads()
+                    .iter()
+                    .filter(|(_, op, _)| *op != "JoinHandle::join")
+                    .count()
+                    >= k - 1
+                    || kata_test::live_kata_threads() <= 1
             });
         } else {
             m.meet(k, MEET_DEADLINE);

@@ -131,7 +131,7 @@ impl Rendezvous {
     /// all met.
     pub fn assert_met(&self, what: &str) {
         let n = self.n;
-        let done = kata_test::wait::until(kata_test::stall_timeout() * 2, || {
+        let done = kata_test::wait::until_done(|| {
             self.met.load(Ordering::SeqCst) + self.gave_up.load(Ordering::SeqCst) == n
         });
         let arrived = *self.arrived.lock().unwrap();
