@@ -85,13 +85,6 @@ mod modelled {
                 }
 
                 #[track_caller]
-                pub fn swap(&self, val: $t, order: Ordering) -> $t {
-                    let v = self.0.swap(val, order);
-                    observe(self.addr(), $to_u64(&v));
-                    v
-                }
-
-                #[track_caller]
                 pub fn compare_exchange(
                     &self,
                     current: $t,
@@ -183,6 +176,15 @@ mod modelled {
                 }
             }
 
+            impl $name {
+                #[track_caller]
+                pub fn swap(&self, val: $t, order: Ordering) -> $t {
+                    let v = self.0.swap(val, order);
+                    observe(self.addr(), v as u64);
+                    v
+                }
+            }
+
             int!(@rmw $name, $t, fetch_add, fetch_sub, fetch_and, fetch_nand, fetch_or, fetch_xor, fetch_max, fetch_min);
         };
         (@rmw $name:ident, $t:ty, $($op:ident),*) => {
@@ -227,7 +229,38 @@ mod modelled {
         }
     }
 
+    /// The ordering of a compare-exchange's failure (a load) that stands in
+    /// for `order`.
+    fn load_part(order: Ordering) -> Ordering {
+        match order {
+            Ordering::AcqRel => Ordering::Acquire,
+            Ordering::Release => Ordering::Relaxed,
+            other => other,
+        }
+    }
+
     impl AtomicBool {
+        /// `swap(v)` as `compare_exchange(!v, v)`: the same value returned,
+        /// but a swap that finds `v` already there (a spin lock's failed
+        /// `swap(true)`) writes nothing, as a plain load. Without this, every
+        /// turn of a swap-based spin adds a store that loom must explore,
+        /// and its search never ends. The swaps that change the value, and
+        /// so everything another thread can read and synchronise with, are
+        /// the same.
+        #[track_caller]
+        pub fn swap(&self, val: bool, order: Ordering) -> bool {
+            match self.0.compare_exchange(!val, val, order, load_part(order)) {
+                Ok(old) => {
+                    forget(self.addr());
+                    old
+                }
+                Err(current) => {
+                    observe(self.addr(), u64::from(current));
+                    current
+                }
+            }
+        }
+
         #[track_caller]
         pub fn fetch_and(&self, val: bool, order: Ordering) -> bool {
             forget(self.addr());
@@ -240,8 +273,11 @@ mod modelled {
         }
         #[track_caller]
         pub fn fetch_or(&self, val: bool, order: Ordering) -> bool {
+            if val {
+                // `fetch_or(true)` is `swap(true)`: see there.
+                return self.swap(true, order);
+            }
             let v = self.0.fetch_or(val, order);
-            // `while flag.fetch_or(true) {}` is a spin on the old value.
             observe(self.addr(), u64::from(v));
             v
         }

@@ -10,6 +10,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// keeping each kata's model stage to a few seconds on two cores.
 pub const DEFAULT_PREEMPTIONS: usize = 3;
 
+/// How long one model test may explore before it stops and reports that it
+/// did not finish: `KATA_LOOM_BUDGET_SECS`, 240 seconds by default.
+pub fn time_budget() -> std::time::Duration {
+    std::env::var("KATA_LOOM_BUDGET_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| *s > 0.0)
+        .map_or(
+            std::time::Duration::from_secs(240),
+            std::time::Duration::from_secs_f64,
+        )
+}
+
 /// loom's limit on scheduling decisions in one execution, unless
 /// `KATA_LOOM_MAX_BRANCHES` says otherwise (loom's own default is 1,000).
 pub const DEFAULT_MAX_BRANCHES: usize = 10_000;
@@ -50,9 +63,21 @@ where
         .unwrap_or(DEFAULT_MAX_BRANCHES);
     let executions = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&executions);
+    let budget = time_budget();
+    let start = std::time::Instant::now();
     builder.check(move || {
         // Relaxed: loom runs one execution at a time on this OS thread.
-        counter.fetch_add(1, Ordering::Relaxed);
+        let explored = counter.fetch_add(1, Ordering::Relaxed);
+        if start.elapsed() > budget {
+            // Never a pass for a search cut short (loom's own time limit
+            // would report one): say what was explored, and stop.
+            crate::report::limit(&format!(
+                "the model checker explored {explored} interleavings in {:.0}s without finding a bug, but did not finish the search within its time budget (KATA_LOOM_BUDGET_SECS, {:.0}s)",
+                start.elapsed().as_secs_f64(),
+                budget.as_secs_f64()
+            ));
+            std::process::exit(0);
+        }
         crate::events::progress();
         kata_hooks::reset();
         f();

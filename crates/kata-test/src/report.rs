@@ -104,6 +104,13 @@ pub(crate) fn stall(kind: crate::StallKind, report: &str) {
     );
 }
 
+/// Records that the test could not decide within the checker's limits (not
+/// a failure of the kata; the verdict says NOT VERIFIED).
+#[cfg_attr(not(loom), allow(dead_code))]
+pub(crate) fn limit(why: &str) {
+    write(Object::new().str("event", "limit").str("why", why));
+}
+
 /// Records a fact the runner prints with the verdict, e.g. how many loom
 /// executions a model test explored.
 pub fn note(key: &str, value: u64) {
