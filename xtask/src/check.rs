@@ -24,6 +24,10 @@ pub struct Args {
     /// stage's timing): a failure report prints the seed it used.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Skip the Miri stage of the katas that allow `unsafe` (it takes a
+    /// minute or two); the verdict says what was not checked.
+    #[arg(long)]
+    pub no_miri: bool,
 }
 
 /// This process's seed for the suites' randomness: `--seed`, or fresh.
@@ -145,6 +149,10 @@ pub enum Verdict {
 pub fn run(args: &Args, out: &Out) -> Code {
     if let Some(seed) = args.seed {
         let _ = SEED.set(seed);
+    }
+    if args.no_miri {
+        // Relaxed: set before any check starts.
+        crate::miri::ENABLED.store(false, std::sync::atomic::Ordering::Relaxed);
     }
     let kata = match kata::find(&args.kata) {
         Ok(k) => k,
