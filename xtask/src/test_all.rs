@@ -146,9 +146,12 @@ pub fn run(args: &Args, out: &Out) -> Code {
 
 fn passes(v: &Verdict) -> bool {
     match v {
-        Verdict::Ran(results) => results
-            .iter()
-            .all(|r| matches!(r.status, check::Status::Pass(_) | check::Status::Skip(_))),
+        Verdict::Ran(results) => results.iter().all(|r| {
+            matches!(
+                r.status,
+                check::Status::Pass(_) | check::Status::Skip(_) | check::Status::Partial(_)
+            )
+        }),
         _ => false,
     }
 }

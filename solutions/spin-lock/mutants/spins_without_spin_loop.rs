@@ -1,6 +1,6 @@
 //! mutant: spins-without-spin-loop
-//! stage: model
-//! bug: both locks wait in a bare loop, with no `hint::spin_loop` or `thread::yield_now`. On real threads it only wastes the core (and the other hyperthread); under loom the waiter never lets the holder run again, so the search never ends, and the stub's rule forbids it.
+//! stage: functional
+//! bug: both locks wait in a bare loop, with no `hint::spin_loop` or `thread::yield_now`. On real threads it only wastes the core (and the other hyperthread); the stub's rule forbids it, and the functional stage sees a waiter that never calls either. (The model stage explores such a spin as deeply as any other: facade atomics yield when a thread re-reads an unchanged value.)
 //!
 //! # Spin lock and ticket lock: reference solution
 //!
