@@ -39,11 +39,29 @@ pub enum Kind {
 }
 
 /// What a thread about to be spawned inherits from its spawner; taken on
-/// the spawning thread, applied on the new one.
-#[derive(Clone, Copy, Debug)]
+/// the spawning thread, applied on the new one. The thread counts as live
+/// from the moment this is taken (so a thread that has not started yet is
+/// not mistaken for one that has exited); if it never starts, dropping this
+/// unregisters it.
+#[derive(Debug)]
 pub struct SpawnContext {
-    kind: Kind,
     family: u64,
+    /// The registry entry reserved for the thread (0: none, under loom).
+    id: u64,
+}
+
+impl Drop for SpawnContext {
+    fn drop(&mut self) {
+        if self.id != 0 {
+            unregister(self.id);
+        }
+    }
+}
+
+fn unregister(id: u64) {
+    LIVE.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|t| t.id != id);
 }
 
 static LIVE: StdMutex<Vec<LiveThread>> = StdMutex::new(Vec::new());
@@ -77,35 +95,52 @@ pub fn spawning_for_suite<R>(spawn: impl FnOnce() -> R) -> R {
 /// Taken on the spawning thread, just before the spawn.
 pub fn spawn_context() -> SpawnContext {
     if cfg!(loom) {
-        return SpawnContext {
-            kind: Kind::Kata,
-            family: 0,
-        };
+        return SpawnContext { family: 0, id: 0 };
     }
-    if SPAWNING_FOR_SUITE.with(|s| s.get()) {
-        SpawnContext {
-            kind: Kind::Suite,
-            // Relaxed: ids only need to be unique.
-            family: NEXT_FAMILY.fetch_add(1, Ordering::Relaxed),
-        }
+    let (kind, family) = if SPAWNING_FOR_SUITE.with(|s| s.get()) {
+        // Relaxed: ids only need to be unique.
+        (Kind::Suite, NEXT_FAMILY.fetch_add(1, Ordering::Relaxed))
     } else {
-        SpawnContext {
-            kind: Kind::Kata,
-            family: current_family(),
-        }
-    }
+        (Kind::Kata, current_family())
+    };
+    // Relaxed: ids only need to be unique.
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    LIVE.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(LiveThread {
+            id,
+            label: String::from("(starting)"),
+            // Unknown until it runs: a starting thread is never "asleep".
+            os_tid: None,
+            polling: 0,
+            awaiting: 0,
+            kind,
+            family,
+        });
+    SpawnContext { family, id }
 }
 
 /// Registers the new thread, first thing in its body, with what it inherited.
 pub fn register_spawned(ctx: SpawnContext) -> Registration {
-    if cfg!(loom) {
+    if ctx.id == 0 {
         return Registration {
             id: 0,
             previous: None,
         };
     }
     FAMILY.with(|f| f.set(ctx.family));
-    register(ctx.kind, ctx.family)
+    let id = ctx.id;
+    {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = live.iter_mut().find(|t| t.id == id) {
+            t.label = current_label();
+            t.os_tid = current_os_tid();
+        }
+    }
+    let previous = CURRENT.with(|c| c.replace(Some(id)));
+    // The entry now belongs to the Registration.
+    std::mem::forget(ctx);
+    Registration { id, previous }
 }
 
 /// How many threads the kata spawned in the current thread's family are
@@ -167,9 +202,7 @@ impl Drop for Registration {
         if self.id == 0 {
             return;
         }
-        LIVE.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|t| t.id != self.id);
+        unregister(self.id);
         let previous = self.previous;
         // A thread-local may already be gone while a thread exits.
         let _ = CURRENT.try_with(|c| c.set(previous));

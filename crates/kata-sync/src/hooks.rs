@@ -56,10 +56,11 @@ pub(crate) struct Live(
 );
 
 /// What a thread about to be spawned inherits, taken on the spawner.
-#[derive(Clone, Copy)]
 pub(crate) struct Spawning(
     #[cfg(feature = "check")] kata_hooks::SpawnContext,
-    #[cfg(not(feature = "check"))] (),
+    #[cfg(not(feature = "check"))]
+    #[allow(dead_code)]
+    (),
 );
 
 pub(crate) fn spawning() -> Spawning {
