@@ -432,63 +432,12 @@ pub fn pipeline_with(
             return Verdict::Internal(format!("cargo could not build the loom model:\n{e}"));
         }
         (Some(exe), None) => {
-            let mut r = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, out);
-            // loom gives up on an execution that takes too many scheduling
-            // decisions. Facade atomics yield on a spin, so this is rare;
-            // look once more with a larger budget at the same preemption
-            // bound (never a smaller one: that would verify less and still
-            // say ok), and if loom still gives up, say plainly that the
-            // model was not verified.
-            if gave_up_on_branches(&r) {
+            let first = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, out);
+            let mut r = model_second_looks(first, |extra: &[(&str, String)]| {
                 let mut env = env.clone();
-                env.push((
-                    "KATA_LOOM_MAX_BRANCHES".to_owned(),
-                    LARGER_BRANCH_BUDGET.to_string(),
-                ));
-                r = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, out);
-                // NOT VERIFIED only when giving up is all that happened: a
-                // data race or a deadlock found by another test is a finding.
-                if let Status::Fail(failures) = &r.status
-                    && failures.iter().all(|f| f.what.contains(GAVE_UP))
-                {
-                    r.status = Status::Unverified(failures.clone());
-                }
-            }
-            if let Status::Fail(failures) = &r.status
-                && failures.iter().all(|f| f.title.starts_with(CHECKER_LIMIT))
-            {
-                r.status = Status::Unverified(failures.clone());
-            }
-            // Three or more threads spinning at once can make the search at
-            // the default bound too large for its time budget. Look again at
-            // lower bounds; a search that then finishes is reported as
-            // PARTLY verified, naming the bound, never as `ok`.
-            let out_of_time = |r: &StageResult| matches!(&r.status, Status::Unverified(f) if f.iter().all(|f| f.what.contains(OUT_OF_TIME)));
-            if out_of_time(&r) {
-                for bound in [2, 1, 0] {
-                    let mut env = env.clone();
-                    env.push(("KATA_LOOM_PREEMPTIONS".to_owned(), bound.to_string()));
-                    let again = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, out);
-                    match again.status {
-                        Status::Pass(summary) => {
-                            r.status = Status::Partial(format!(
-                                "{summary} at preemption bound {bound}, not {}: the busy-waits made the full search too large for its time budget, so interleavings that need more than {bound} preemptions were NOT explored",
-                                DEFAULT_PREEMPTIONS
-                            ));
-                            break;
-                        }
-                        Status::Fail(f) => {
-                            r.status = Status::Fail(f);
-                            break;
-                        }
-                        _ if out_of_time(&again) => continue,
-                        other => {
-                            r.status = other;
-                            break;
-                        }
-                    }
-                }
-            }
+                env.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+                run_stage(Stage::Model, exe, subject, &pkg.dir, &env, out)
+            });
             r.took = t.elapsed();
             r
         }
@@ -536,13 +485,63 @@ const DEFAULT_PREEMPTIONS: usize = 3;
 /// How the title of a failure that is the checker's limitation begins.
 const CHECKER_LIMIT: &str = "not verified:";
 
-/// Whether loom gave up on every failing test of the stage (a real finding
-/// among them needs no second look).
-fn gave_up_on_branches(r: &StageResult) -> bool {
-    match &r.status {
-        Status::Fail(failures) => failures.iter().all(|f| f.what.contains(GAVE_UP)),
+/// Whether a failure is a limit of the search (loom gave up on its branch
+/// budget, or ran out of time), not a finding.
+fn is_limit(f: &Failure) -> bool {
+    f.what.contains(GAVE_UP) || f.title.starts_with(CHECKER_LIMIT)
+}
+
+/// The model stage's policy when the search, not the kata, hit a limit
+/// (busy-waits make loom's search much larger than blocking waits do):
+///
+/// 1. a second look with a much larger branch budget, at the same bound;
+/// 2. then looks at preemption bounds 2, 1 and 0: a search that finishes
+///    there is PARTLY verified, naming the bound, and never printed `ok`;
+/// 3. a real finding (a data race, a deadlock, a failed assertion) at any
+///    step is the verdict; a search that never finishes is NOT VERIFIED.
+fn model_second_looks(
+    first: StageResult,
+    mut rerun: impl FnMut(&[(&str, String)]) -> StageResult,
+) -> StageResult {
+    let limits_only = |r: &StageResult| match &r.status {
+        Status::Fail(f) | Status::Unverified(f) => f.iter().all(is_limit),
         _ => false,
+    };
+    if !limits_only(&first) {
+        return first;
     }
+    let budget = ("KATA_LOOM_MAX_BRANCHES", LARGER_BRANCH_BUDGET.to_string());
+    let out_of_time = matches!(&first.status,
+        Status::Fail(f) | Status::Unverified(f) if f.iter().any(|f| f.what.contains(OUT_OF_TIME)));
+    // A search that ran out of time would only take longer with a larger
+    // branch budget: go straight to the lower bounds.
+    let mut last = if out_of_time {
+        first
+    } else {
+        rerun(std::slice::from_ref(&budget))
+    };
+    if !limits_only(&last) {
+        return last;
+    }
+    for bound in [2, 1, 0] {
+        let again = rerun(&[budget.clone(), ("KATA_LOOM_PREEMPTIONS", bound.to_string())]);
+        match again.status {
+            Status::Pass(summary) => {
+                return StageResult {
+                    status: Status::Partial(format!(
+                        "{summary} at preemption bound {bound}, not {DEFAULT_PREEMPTIONS}: the busy-waits made the full search too large, so interleavings that need more than {bound} preemptions were NOT explored"
+                    )),
+                    ..again
+                };
+            }
+            _ if limits_only(&again) => last = again,
+            _ => return again,
+        }
+    }
+    if let Status::Fail(f) = last.status {
+        last.status = Status::Unverified(f);
+    }
+    last
 }
 
 fn in_subject(file: &std::path::Path, subject: &Subject) -> bool {
