@@ -28,8 +28,8 @@
 //! - No waiting caller may spin without yielding: every turn of a loop that
 //!   waits for another thread must call `kata_sync::hint::spin_loop()` or
 //!   `kata_sync::thread::yield_now()` (or block in a `kata_sync` primitive).
-//!   The model checker can only switch threads at such a call; a loop
-//!   without one fails the model stage as a spin without end.
+//!   The functional stage checks that a waiting caller does (a bare loop
+//!   burns a core for as long as `init` runs).
 //! - Do not sleep to wait for another thread.
 //!
 //! What you may change: anything in this file except the public API below

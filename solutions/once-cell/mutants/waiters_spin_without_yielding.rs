@@ -1,6 +1,6 @@
 //! mutant: waiters-spin-without-yielding
-//! stage: model
-//! bug: a caller that finds another's `init` running retries at once, without `spin_loop` or `yield_now`. On real threads it only burns a core; under loom the waiter never lets the thread running `init` go on, so the search never ends, and the stub's rule forbids it.
+//! stage: functional
+//! bug: a caller that finds another's `init` running retries at once, without `spin_loop` or `yield_now`. On real threads it only burns a core; the stub's rule forbids it.
 //!
 //! # Once cell: three states, waiters that yield
 
