@@ -20,6 +20,53 @@ use crate::paths;
 /// interprets every test and takes a minute or two per kata).
 pub static ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 
+/// How long Miri may interpret the functional tests before the stage gives
+/// up and says so.
+const LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Waits for `child` for at most `limit`, reading its output; kills it
+/// after that.
+fn wait_at_most(
+    mut child: std::process::Child,
+    limit: std::time::Duration,
+) -> std::io::Result<std::process::Output> {
+    use std::io::Read;
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    // Drain the pipes on threads, so a chatty child never blocks on them.
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out_t = read(stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let err_t = read(stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() >= limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::other(format!(
+                "it was stopped after {}s",
+                limit.as_secs()
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    Ok(std::process::Output {
+        status,
+        stdout: out_t.join().unwrap_or_default(),
+        stderr: err_t.join().unwrap_or_default(),
+    })
+}
+
 /// How to get Miri, printed when it is missing.
 const INSTALL: &str = "rustup toolchain install nightly --component miri";
 
@@ -52,7 +99,7 @@ pub fn run(pkg: &Package) -> StageResult {
             took: t.elapsed(),
         };
     }
-    let out = Command::new("rustup")
+    let child = Command::new("rustup")
         .args([
             "run",
             "nightly",
@@ -71,7 +118,10 @@ pub fn run(pkg: &Package) -> StageResult {
             "MIRIFLAGS",
             "-Zmiri-disable-isolation -Zmiri-strict-provenance",
         )
-        .output();
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let out = child.and_then(|c| wait_at_most(c, LIMIT));
     let status = match out {
         Ok(o) if o.status.success() => Status::Pass("the functional tests, under Miri".into()),
         Ok(o) => {
@@ -93,7 +143,9 @@ pub fn run(pkg: &Package) -> StageResult {
                 ..Failure::default()
             }])
         }
-        Err(e) => Status::Skip(format!("Miri could not be started ({e}): not checked")),
+        Err(e) => Status::Skip(format!(
+            "Miri did not finish ({e}): undefined behaviour beyond data races was NOT checked"
+        )),
     };
     StageResult {
         stage: Stage::Miri,

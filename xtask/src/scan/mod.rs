@@ -199,3 +199,35 @@ pub(crate) fn flatten_use(tree: &syn::UseTree) -> Vec<(Option<String>, Vec<Strin
 
 #[cfg(test)]
 mod tests;
+
+/// Whether `files` contain any `unsafe` code (blocks, functions, impls,
+/// traits): the Miri stage has nothing to check in code without it.
+pub fn uses_unsafe(files: &[PathBuf]) -> bool {
+    struct Unsafe(bool);
+    impl<'a> Visit<'a> for Unsafe {
+        fn visit_expr_unsafe(&mut self, _: &'a syn::ExprUnsafe) {
+            self.0 = true;
+        }
+        fn visit_signature(&mut self, s: &'a syn::Signature) {
+            self.0 |= s.unsafety.is_some();
+        }
+        fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
+            self.0 |= i.unsafety.is_some();
+            syn::visit::visit_item_impl(self, i);
+        }
+        fn visit_item_trait(&mut self, i: &'a syn::ItemTrait) {
+            self.0 |= i.unsafety.is_some();
+            syn::visit::visit_item_trait(self, i);
+        }
+    }
+    let mut u = Unsafe(false);
+    for file in files {
+        if let Some(ast) = std::fs::read_to_string(file)
+            .ok()
+            .and_then(|t| syn::parse_file(&t).ok())
+        {
+            u.visit_file(&ast);
+        }
+    }
+    u.0
+}
