@@ -179,7 +179,7 @@ fn run_one(exe: &Path, index: usize, name: &str, opts: &Options<'_>) -> TestRun 
         None => Outcome::TimedOut,
         Some(_) if has("stall") => Outcome::Stalled,
         // A panic the kata caught and swallowed still fails the test: the
-        // hook recorded it before any unwinding (the suite's deliberate
+        // hook recorded it before any unwinding (the suite's expected
         // panics are never recorded).
         Some(s) if s.success() && has("pass") && !has("fail") && !has("panic") => Outcome::Passed,
         Some(_) if has("fail") || has("panic") => Outcome::Failed,

@@ -45,9 +45,7 @@ mod watchdog;
 use std::sync::Arc;
 
 pub use events::{CallGuard, EventLog, Worker, progress};
-pub use report::{
-    ExpectedPanic, deliberate_panic, expect_panic, expected_panic, is_deliberate, note,
-};
+pub use report::{ExpectedPanic, expect_panic, expected_panic, note};
 #[cfg(not(loom))]
 pub use spawn::join_as_they_finish;
 pub use spawn::{join, spawn};

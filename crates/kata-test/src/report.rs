@@ -122,29 +122,16 @@ pub fn note(key: &str, value: u64) {
     );
 }
 
-/// How a panic the suite raises on purpose begins; see [`deliberate_panic`].
-const DELIBERATE: &str = "[deliberate panic from the suite] ";
-
-/// Panics on purpose, e.g. in a job the suite hands to a thread pool to see
-/// that the pool survives it. Such a panic is not a failure; every other
-/// panic is, even one the kata catches and swallows.
-pub fn deliberate_panic(why: &str) -> ! {
-    std::panic::panic_any(format!("{DELIBERATE}{why}"))
-}
-
 /// The payload of [`expected_panic`].
 #[derive(Debug)]
 pub struct ExpectedPanic(pub &'static str);
 
-/// Panics with an [`ExpectedPanic`] payload: like [`deliberate_panic`], not
-/// a failure, and not printed either.
+/// Panics on purpose, e.g. in a job the suite hands to a thread pool to see
+/// that the pool survives it: the payload is an [`ExpectedPanic`], which is
+/// neither a failure nor printed. Every other panic is a failure, even one
+/// the kata catches and swallows.
 pub fn expected_panic(why: &'static str) -> ! {
     panic::panic_any(ExpectedPanic(why))
-}
-
-/// Whether a panic message is one of the suite's [`deliberate_panic`]s.
-pub fn is_deliberate(message: &str) -> bool {
-    message.starts_with(DELIBERATE)
 }
 
 thread_local! {
@@ -201,9 +188,6 @@ fn now_ms() -> u64 {
 fn record_panic(info: &PanicHookInfo<'_>) {
     let Some(ch) = channel() else { return };
     let message = payload_message(info.payload());
-    if message.starts_with(DELIBERATE) {
-        return;
-    }
     // Relaxed: see `failed_for`.
     let _ = FAILED_AT_MS.compare_exchange(
         0,
