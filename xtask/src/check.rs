@@ -865,17 +865,19 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
                 f.book = Some("checker-limits".into());
                 return f;
             }
-            let why = if kind == "spin" {
-                SPIN_CAUSE
-            } else {
-                STALL_CAUSE
+            let why = match kind {
+                "spin" => SPIN_CAUSE,
+                "stranded" => STRANDED_CAUSE,
+                _ => STALL_CAUSE,
             };
             f.cause = Some(match f.cause.take() {
                 Some(c) => format!("{why}\n{c}"),
                 None => why.to_owned(),
             });
-            if kind == "spin" {
-                f.book = Some("spin".into());
+            match kind {
+                "spin" => f.book = Some("spin".into()),
+                "stranded" => f.book = Some("lost-wakeup".into()),
+                _ => {}
             }
         }
         Outcome::TimedOut => {
@@ -939,12 +941,14 @@ fn loom_internal_error(message: &str) -> bool {
 
 const SPIN_CAUSE: &str = "a thread spins on a condition that never becomes true (its wait has nothing that would end it), or threads keep undoing each other's work (a livelock)";
 
+const STRANDED_CAUSE: &str = "a lost wakeup: the kata's threads went to sleep with work to do, because a notify is missing, comes before the wait, or the condition is checked in one critical section and waited on in another";
+
 const STALL_CAUSE: &str = "threads wait for a wakeup that never comes: a notify that is missing, or that wakes the wrong kind of waiter (a lost wakeup), or locks taken in a cycle";
 
 fn first_kata_location(text: &str, subject: &Subject) -> Option<String> {
     let dir = subject.impl_dir.to_string_lossy();
     text.split_whitespace()
-        .map(|w| w.trim_end_matches(')'))
+        .map(|w| w.trim_end_matches([')', ',', ':']))
         .find(|w| w.starts_with(&*dir))
         .map(|a| paths::display(std::path::Path::new(a)))
 }

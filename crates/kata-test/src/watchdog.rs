@@ -15,6 +15,10 @@
 //!   [`cpu_budget`] seconds of CPU time. It is measured on the process's own
 //!   CPU clock, so on a busy machine the check takes longer, but a correct
 //!   answer never runs out of budget: it makes progress with each hand-over.
+//!   When the CPU went to the suite's callers retrying (a `try_` call in a
+//!   loop) while every thread the kata spawned slept in a wait, the spin is
+//!   only the symptom: the kata's threads are **stranded**, asleep with work
+//!   to do, and the report names the wait they sleep in (a lost wakeup).
 //! - **Undecided**: no progress for [`wall_ceiling`] seconds of wall-clock
 //!   time, without either of the above. The process simply did not get the
 //!   CPU to decide; the verdict says so and asks for a re-run, and does not
@@ -69,6 +73,9 @@ fn env_secs(keys: &[&str]) -> Option<Duration> {
 pub enum StallKind {
     Deadlock,
     Spin,
+    /// No progress while the suite's callers retried, and every thread the
+    /// kata spawned slept in a wait the whole time.
+    Stranded,
     Undecided,
 }
 
@@ -77,6 +84,7 @@ impl StallKind {
         match self {
             StallKind::Deadlock => "deadlock",
             StallKind::Spin => "spin",
+            StallKind::Stranded => "stranded",
             StallKind::Undecided => "undecided",
         }
     }
@@ -107,6 +115,9 @@ fn watch(log: &EventLog, property: &Property, stopped: &mpsc::Receiver<()>) {
     let mut since = Instant::now();
     let mut cpu_since = process_cpu_time();
     let mut all_blocked_since: Option<Instant> = None;
+    // The CPU time (since the last progress) at which every thread of the
+    // kata was first seen asleep in a wait, and where they were.
+    let mut stranded_since: Option<(Duration, String)> = None;
     loop {
         match stopped.recv_timeout(Duration::from_millis(50)) {
             Err(RecvTimeoutError::Timeout) => {}
@@ -124,6 +135,7 @@ fn watch(log: &EventLog, property: &Property, stopped: &mpsc::Receiver<()>) {
             since = Instant::now();
             cpu_since = process_cpu_time();
             all_blocked_since = None;
+            stranded_since = None;
             continue;
         }
         if !cfg!(loom) && every_thread_asleep_in_a_wait() {
@@ -143,7 +155,28 @@ fn watch(log: &EventLog, property: &Property, stopped: &mpsc::Receiver<()>) {
             all_blocked_since = None;
         }
         let cpu = process_cpu_time().saturating_sub(cpu_since);
+        if let Some(asleep) = kata_threads_asleep() {
+            stranded_since.get_or_insert_with(|| (cpu, asleep));
+        } else {
+            stranded_since = None;
+        }
         if cpu >= budget {
+            // Stranded only if the kata's threads slept through (nearly) all
+            // of the budget: one that went to sleep a moment ago may simply
+            // have run out of work.
+            if let Some((at, asleep)) = stranded_since.take().filter(|(at, _)| *at <= budget / 5) {
+                stall(
+                    log,
+                    property,
+                    StallKind::Stranded,
+                    format!(
+                        "no progress while the callers used {:.1}s of CPU time retrying ({:.1}s of wall-clock time), and for {:.1}s of it every thread the kata spawned was asleep in a wait ({asleep}): nothing the callers retry can succeed until one of those threads wakes, and nothing will wake it",
+                        cpu.as_secs_f64(),
+                        since.elapsed().as_secs_f64(),
+                        cpu.saturating_sub(at).as_secs_f64(),
+                    ),
+                );
+            }
             stall(
                 log,
                 property,
@@ -201,6 +234,37 @@ fn every_thread_asleep_in_a_wait() -> bool {
                 .filter(|b| b.live_id == Some(t.id))
                 .any(|b| b.op == "JoinHandle::join" || b.os_tid.is_some_and(is_asleep))
     })
+}
+
+/// When the kata spawned threads and every one of them is asleep in a
+/// `kata_sync` wait (not a join: a joining thread waits for another kata
+/// thread, which is then not asleep), where they are; `None` otherwise.
+fn kata_threads_asleep() -> Option<String> {
+    let kata: Vec<_> = kata_hooks::live_threads()
+        .into_iter()
+        .filter(|t| t.kind == kata_hooks::Kind::Kata)
+        .collect();
+    if kata.is_empty() {
+        return None;
+    }
+    let blocked = kata_hooks::blocked_threads();
+    let mut at = Vec::new();
+    for t in &kata {
+        let b = blocked.iter().find(|b| {
+            b.live_id == Some(t.id) && b.op != "JoinHandle::join" && b.os_tid.is_some_and(is_asleep)
+        })?;
+        if t.polling > 0 || t.awaiting > 0 {
+            return None;
+        }
+        at.push(format!(
+            "{} in {} at {}:{}",
+            b.thread,
+            b.op,
+            b.location.file(),
+            b.location.line()
+        ));
+    }
+    Some(at.join(", "))
 }
 
 /// Whether every registered thread other than the current one is asleep in
@@ -278,5 +342,42 @@ mod tests {
         if let Some(tid) = tid {
             assert!(!is_asleep(tid));
         }
+    }
+
+    /// A thread the kata spawned that sleeps in a wait is what makes a spin
+    /// "stranded"; while it runs, or once it has exited, nothing is.
+    #[test]
+    fn a_kata_thread_asleep_in_a_wait_is_named_with_its_line() {
+        use kata_sync::{Arc, Condvar, Mutex};
+        let state = Arc::new((Mutex::new(false), Condvar::new()));
+        let theirs = Arc::clone(&state);
+        let line = line!() + 5;
+        let kata = kata_sync::thread::spawn(move || {
+            let (done, cv) = &*theirs;
+            let mut done = done.lock();
+            while !*done {
+                cv.wait(&mut done);
+            }
+        });
+        // Other tests of this crate may have kata threads of their own
+        // running, so wait (with a deadline) to see ours reported.
+        let want = format!("Condvar::wait at {}:{line}", file!());
+        let start = Instant::now();
+        let seen = loop {
+            match kata_threads_asleep() {
+                Some(at) if at.contains(&want) => break Some(at),
+                _ if start.elapsed() > Duration::from_secs(60) => break None,
+                _ => std::thread::yield_now(),
+            }
+        };
+        *state.0.lock() = true;
+        state.1.notify_all();
+        kata.join().unwrap();
+        assert!(seen.is_some(), "never reported asleep at {want}");
+        let after = kata_threads_asleep().unwrap_or_default();
+        assert!(
+            !after.contains(&want),
+            "an exited thread is still named: {after}"
+        );
     }
 }
