@@ -156,7 +156,7 @@ fn watch(log: &EventLog, property: &Property, stopped: &mpsc::Receiver<()>) {
         }
         let cpu = process_cpu_time().saturating_sub(cpu_since);
         if let Some(asleep) = kata_threads_asleep() {
-            stranded_since.get_or_insert_with(|| (cpu, asleep));
+            stranded_since.get_or_insert((cpu, asleep));
         } else {
             stranded_since = None;
         }
