@@ -28,6 +28,75 @@ pub struct Args {
     /// minute or two); the verdict says what was not checked.
     #[arg(long)]
     pub no_miri: bool,
+    /// Re-run only the failing test a report names after `replay`, e.g.
+    /// `model/a_job_wakes_an_idle_worker` (loom finds the same interleaving
+    /// again: its search is deterministic) or `stress/<test>@<seed>` (the
+    /// same randomness; real threads' timing cannot be replayed).
+    #[arg(long, value_name = "TOKEN")]
+    pub replay: Option<String>,
+    /// How many steps of a failing interleaving the timeline shows (the
+    /// last ones before the failure).
+    #[arg(long, value_name = "N", default_value_t = crate::timeline::DEFAULT_ROWS)]
+    pub trace_steps: usize,
+}
+
+/// One test to re-run alone (`--replay`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replay {
+    pub stage: Stage,
+    pub test: String,
+    pub seed: Option<u64>,
+}
+
+impl Replay {
+    /// `stage/test` or `stage/test@seed`.
+    pub fn parse(token: &str) -> Result<Replay, String> {
+        let bad = || {
+            format!(
+                "`{token}` is not a replay token: a failure report prints one, like `model/some_test` or `stress/some_test@1234`"
+            )
+        };
+        let (stage, rest) = token.split_once('/').ok_or_else(bad)?;
+        let stage = Stage::parse(stage).ok_or_else(bad)?;
+        if !matches!(stage, Stage::Functional | Stage::Stress | Stage::Model) {
+            return Err(format!(
+                "only a functional, stress or model failure can be replayed, not `{token}`"
+            ));
+        }
+        let (test, seed) = match rest.rsplit_once('@') {
+            Some((t, n)) => (t, Some(n.parse().map_err(|_| bad())?)),
+            None => (rest, None),
+        };
+        if test.is_empty() {
+            return Err(bad());
+        }
+        Ok(Replay {
+            stage,
+            test: test.to_owned(),
+            seed,
+        })
+    }
+
+    /// The token that names this test's failure, for a report.
+    pub fn token(stage: Stage, test: &str) -> String {
+        match stage {
+            Stage::Model => format!("model/{test}"),
+            _ => format!("{}/{test}@{}", stage.name(), seed()),
+        }
+    }
+}
+
+/// The test `--replay` re-runs, if it was given.
+static REPLAY: std::sync::OnceLock<Replay> = std::sync::OnceLock::new();
+
+/// Why a stage did not run under `--replay`, or `None` if it runs.
+fn replay_skips(stage: Stage) -> Option<StageResult> {
+    let r = REPLAY.get()?;
+    (r.stage != stage).then(|| StageResult {
+        stage,
+        status: Status::Skip(format!("--replay runs only {}/{}", r.stage.name(), r.test)),
+        took: Duration::ZERO,
+    })
 }
 
 /// This process's seed for the suites' randomness: `--seed`, or fresh.
@@ -114,6 +183,10 @@ pub struct Failure {
     pub at: Option<String>,
     pub cause: Option<String>,
     pub book: Option<String>,
+    /// The failing interleaving, drawn (model stage failures).
+    pub timeline: Option<String>,
+    /// The `--replay` token that re-runs just this failure.
+    pub replay: Option<String>,
     pub output: String,
 }
 
@@ -151,6 +224,21 @@ pub enum Verdict {
 }
 
 pub fn run(args: &Args, out: &Out) -> Code {
+    crate::timeline::set_rows(args.trace_steps);
+    if let Some(token) = &args.replay {
+        match Replay::parse(token) {
+            Ok(r) => {
+                if let Some(seed) = r.seed.or(args.seed) {
+                    let _ = SEED.set(seed);
+                }
+                let _ = REPLAY.set(r);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Code::Usage;
+            }
+        }
+    }
     if let Some(seed) = args.seed {
         let _ = SEED.set(seed);
     }
@@ -229,6 +317,9 @@ fn rerun_command(args: &Args) -> String {
     }
     if let Some(seed) = args.seed {
         s.push_str(&format!(" --seed {seed}"));
+    }
+    if let Some(r) = &args.replay {
+        s.push_str(&format!(" --replay {r}"));
     }
     s
 }
@@ -375,6 +466,9 @@ pub fn pipeline_with(
         // does not compile against the mutant still fails below).
         let judging_a_mutant = keep_going && until.is_some_and(|u| u != Stage::Api);
         let r = match b.executables.get(target) {
+            Some(_) if theirs.is_empty() && replay_skips(stage).is_some() => {
+                replay_skips(stage).expect("checked")
+            }
             Some(_) if stage == Stage::Api && judging_a_mutant && theirs.is_empty() => {
                 StageResult {
                     stage,
@@ -419,6 +513,11 @@ pub fn pipeline_with(
     if !kata.solution_dir.join("tests/model.rs").is_file() {
         return Verdict::Ran(results);
     }
+    if let Some(skip) = replay_skips(Stage::Model) {
+        results.push(skip);
+        progress(out, results.last().expect("pushed"));
+        return Verdict::Ran(results);
+    }
     if !out.quiet && out.color() {
         eprint!(
             "{}",
@@ -461,7 +560,7 @@ pub fn pipeline_with(
     if stop(&results) {
         return Verdict::Ran(results);
     }
-    if policy.allow_unsafe {
+    if policy.allow_unsafe && REPLAY.get().is_none() {
         // Safe code cannot have undefined behaviour: Miri runs only on a
         // kata that uses the `unsafe` its statement allows.
         let r = if scan::uses_unsafe(&subject.sources) {
@@ -582,6 +681,28 @@ fn run_stage(
                 took: t.elapsed(),
             };
         }
+    };
+    let tests = match REPLAY.get() {
+        Some(r) if r.stage == stage => {
+            if !tests.contains(&r.test) {
+                return StageResult {
+                    stage,
+                    status: Status::Fail(vec![Failure {
+                        title: format!("no test named {}", r.test),
+                        what: format!(
+                            "the {} stage has no test `{}` to replay; its tests are:\n{}",
+                            stage.name(),
+                            r.test,
+                            tests.join("\n")
+                        ),
+                        ..Failure::default()
+                    }]),
+                    took: t.elapsed(),
+                };
+            }
+            vec![r.test.clone()]
+        }
+        _ => tests,
     };
     let opts = runner::Options {
         impl_dir: &subject.impl_dir,
@@ -705,7 +826,7 @@ fn facade_failure(f: &scan::Finding) -> Failure {
             at,
             cause: Some(format!("use {instead} instead")),
             book: Some("facade".into()),
-            output: String::new(),
+            ..Failure::default()
         },
         scan::Kind::Outside { why, instead } => Failure {
             title: format!("`{}` is outside what a kata may use", f.path),
@@ -719,7 +840,7 @@ fn facade_failure(f: &scan::Finding) -> Failure {
             at,
             cause: Some(format!("use {instead} instead")),
             book: Some("allowlist".into()),
-            output: String::new(),
+            ..Failure::default()
         },
         scan::Kind::ReadyMade => Failure {
             title: format!("`{}` is the primitive this kata asks you to build", f.path),
@@ -731,7 +852,7 @@ fn facade_failure(f: &scan::Finding) -> Failure {
             at,
             cause: Some("build it from kata_sync::atomic and kata_sync::cell::UnsafeCell".into()),
             book: Some("facade".into()),
-            output: String::new(),
+            ..Failure::default()
         },
     }
 }
@@ -776,6 +897,7 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
         cause: s(start, "cause"),
         book: s(start, "book"),
         output: run.output.clone(),
+        replay: Some(Replay::token(stage, &run.name)),
         ..Failure::default()
     };
     let in_kata = |loc: &str| loc.starts_with(&*subject.impl_dir.to_string_lossy());
@@ -903,6 +1025,16 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
                 .collect();
             let (what, cause, book) = classify(stage, &msg);
             f.what = what;
+            f.timeline = panic
+                .and_then(crate::timeline::Trace::from_record)
+                .map(|t| {
+                    let failure = if msg.starts_with("deadlock;") {
+                        "deadlock: every thread that has not finished is blocked, and none can wake another"
+                    } else {
+                        first_line(&msg)
+                    };
+                    crate::timeline::render(&t, failure, &subject.impl_dir.to_string_lossy())
+                });
             if !blocked.is_empty() {
                 f.what.push_str("\nwhere each thread was:\n");
                 f.what.push_str(&blocked.join("\n"));
@@ -1079,7 +1211,7 @@ fn render(kata: &Kata, subject: &Subject, verdict: &Verdict, rerun: &str, out: &
             if let (None, Some((stage, limits))) = (failing, unverified) {
                 println!();
                 for f in limits.iter().take(3) {
-                    print_failure(stage, f, out);
+                    print_failure(stage, f, rerun, out);
                 }
                 println!(
                     "{} {}: every stage that ran found no bug, but the {} stage could not verify what it usually does (above), so this is not a pass.  re-run: {}",
@@ -1091,6 +1223,18 @@ fn render(kata: &Kata, subject: &Subject, verdict: &Verdict, rerun: &str, out: &
                 return Code::Failed;
             }
             match failing {
+                None if REPLAY.get().is_some() => {
+                    let r = REPLAY.get().expect("matched");
+                    println!(
+                        "{} {}/{} did not fail this time. This is not a verdict on {}: for a model test, whose search is deterministic, it means the code changed; for a test on real threads, that its timing did. Run `cargo xtask check {}` for a verdict.",
+                        out.yellow("replayed:"),
+                        r.stage.name(),
+                        r.test,
+                        kata.name,
+                        kata.name
+                    );
+                    Code::Ok
+                }
                 None => {
                     let total: Duration = results.iter().map(|r| r.took).sum();
                     let partly: Vec<&str> = results
@@ -1119,7 +1263,7 @@ fn render(kata: &Kata, subject: &Subject, verdict: &Verdict, rerun: &str, out: &
                 Some((stage, failures)) => {
                     println!();
                     for f in failures.iter().take(3) {
-                        print_failure(stage, f, out);
+                        print_failure(stage, f, rerun, out);
                     }
                     if failures.len() > 3 {
                         println!("  ... and {} more like it\n", failures.len() - 3);
@@ -1138,7 +1282,7 @@ fn render(kata: &Kata, subject: &Subject, verdict: &Verdict, rerun: &str, out: &
     }
 }
 
-fn print_failure(stage: Stage, f: &Failure, out: &Out) {
+fn print_failure(stage: Stage, f: &Failure, rerun: &str, out: &Out) {
     println!(
         "{} {}",
         out.red(&format!("[{}]", stage.name())),
@@ -1160,11 +1304,17 @@ fn print_failure(stage: Stage, f: &Failure, out: &Out) {
     if let Some(a) = &f.at {
         field("where", a);
     }
+    if let Some(t) = &f.timeline {
+        field("timeline", t);
+    }
     if let Some(c) = &f.cause {
         field("cause", c);
     }
     if let Some(b) = &f.book {
         field("read", &book_link(b));
+    }
+    if let Some(token) = f.replay.as_ref().filter(|_| REPLAY.get().is_none()) {
+        field("replay", &format!("{rerun} --replay {token}"));
     }
     if out.verbose && !f.output.is_empty() {
         field("output", &f.output);
@@ -1174,6 +1324,28 @@ fn print_failure(stage: Stage, f: &Failure, out: &Out) {
 
 #[cfg(test)]
 mod tests {
+    use super::{Replay, Stage};
+
+    #[test]
+    fn a_replay_token_names_a_stage_a_test_and_maybe_a_seed() {
+        assert_eq!(
+            Replay::parse("model/a::b").unwrap(),
+            Replay {
+                stage: Stage::Model,
+                test: "a::b".into(),
+                seed: None
+            }
+        );
+        let stress = Replay::parse("stress/lose_nothing::case_2@1234").unwrap();
+        assert_eq!((stress.stage, stress.seed), (Stage::Stress, Some(1234)));
+        assert_eq!(stress.test, "lose_nothing::case_2");
+        for bad in ["model", "model/", "vibes/t", "api/t", "stress/t@x"] {
+            assert!(Replay::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Replay::token(Stage::Model, "t"), "model/t");
+        assert!(Replay::token(Stage::Stress, "t").starts_with("stress/t@"));
+    }
+
     #[test]
     fn a_loom_finding_is_the_learners_bug_and_a_loom_assertion_is_not() {
         assert!(!super::loom_internal_error(

@@ -21,6 +21,7 @@ mod runner;
 mod scan;
 mod term;
 mod test_all;
+mod timeline;
 mod watch;
 
 use std::process::ExitCode;

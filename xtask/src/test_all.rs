@@ -75,6 +75,8 @@ pub fn run(args: &Args, out: &Out) -> Code {
                     impl_file: None,
                     seed: Some(check::seed()),
                     no_miri: false,
+                    replay: None,
+                    trace_steps: crate::timeline::DEFAULT_ROWS,
                 },
                 out,
             );

@@ -16,12 +16,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 mod spurious;
 mod threads;
+pub mod trace;
 
 pub use spurious::{Pattern, SpuriousPlan, set_plan, spurious_wakeup_now};
 pub use threads::{
-    Kind, LiveThread, Polling, Registration, SpawnContext, awaiting, current_live_id,
+    ForSuite, Kind, LiveThread, Polling, Registration, SpawnContext, awaiting, current_live_id,
     live_kata_threads, live_threads, polling, register_current, register_spawned, spawn_context,
-    spawning_for_suite,
+    spawning_for_the_suite,
 };
 
 /// How often each thread has called `hint::spin_loop` or `thread::yield_now`
@@ -83,11 +84,12 @@ pub fn blocked_threads() -> Vec<BlockedThread> {
     lock(&BLOCKED).iter().map(|(_, b)| b.clone()).collect()
 }
 
-/// Forgets every recorded blocked thread. The model stage calls this at the
-/// start of each loom execution, since a deadlocked execution never unwinds
-/// its records.
+/// Forgets every recorded blocked thread, and the steps of the last
+/// execution. The model stage calls this at the start of each loom
+/// execution, since a deadlocked execution never unwinds its records.
 pub fn reset() {
     lock(&BLOCKED).clear();
+    trace::clear();
 }
 
 /// Marks the current thread as blocked in `op` until the returned guard is

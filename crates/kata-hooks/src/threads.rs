@@ -83,13 +83,23 @@ fn current_family() -> u64 {
     })
 }
 
-/// Runs `spawn` with every thread it starts counted as the suite's, not the
-/// kata's (`kata_test::spawn` wraps the facade's spawn in this).
-pub fn spawning_for_suite<R>(spawn: impl FnOnce() -> R) -> R {
+/// Counts every thread spawned while the returned guard lives as the
+/// suite's, not the kata's (`kata_test::spawn` takes one around the
+/// facade's spawn).
+pub fn spawning_for_the_suite() -> ForSuite {
     SPAWNING_FOR_SUITE.with(|s| s.set(true));
-    let r = spawn();
-    SPAWNING_FOR_SUITE.with(|s| s.set(false));
-    r
+    ForSuite(())
+}
+
+/// Ends [`spawning_for_the_suite`] when dropped.
+#[must_use = "threads count as the suite's only while this guard lives"]
+#[derive(Debug)]
+pub struct ForSuite(());
+
+impl Drop for ForSuite {
+    fn drop(&mut self) {
+        let _ = SPAWNING_FOR_SUITE.try_with(|s| s.set(false));
+    }
 }
 
 /// Taken on the spawning thread, just before the spawn.

@@ -28,6 +28,7 @@ pub use modelled::{
 mod modelled {
     use std::cell::RefCell;
     use std::fmt;
+    use std::panic::Location;
 
     use loom::sync::atomic::Ordering;
 
@@ -61,6 +62,22 @@ mod modelled {
         SEEN.with(|s| s.borrow_mut().retain(|&(a, _)| a != addr));
     }
 
+    /// Records the operation for the timeline: `a1.load(Acquire) = 0`.
+    #[track_caller]
+    fn step(addr: usize, what: impl FnOnce() -> String) {
+        crate::hooks::step(Some(Location::caller()), || {
+            format!("{}.{}", crate::hooks::name("a", addr as *const ()), what())
+        });
+    }
+
+    /// A compare-exchange's outcome, for the timeline.
+    fn cas<T: fmt::Debug>(op: &str, current: &T, new: &T, r: &Result<T, T>, o: Ordering) -> String {
+        match r {
+            Ok(_) => format!("{op}({current:?} -> {new:?}, {o:?}) ok"),
+            Err(v) => format!("{op}({current:?} -> {new:?}, {o:?}) failed, saw {v:?}"),
+        }
+    }
+
     macro_rules! common {
         ($name:ident, $t:ty, $to_u64:expr) => {
             /// See the module docs: loom's atomic, which yields on a spin.
@@ -74,6 +91,7 @@ mod modelled {
                 #[track_caller]
                 pub fn load(&self, order: Ordering) -> $t {
                     let v = self.0.load(order);
+                    step(self.addr(), || format!("load({order:?}) = {v:?}"));
                     observe(self.addr(), $to_u64(&v));
                     v
                 }
@@ -81,6 +99,7 @@ mod modelled {
                 #[track_caller]
                 pub fn store(&self, val: $t, order: Ordering) {
                     forget(self.addr());
+                    step(self.addr(), || format!("store({val:?}, {order:?})"));
                     self.0.store(val, order)
                 }
 
@@ -93,6 +112,9 @@ mod modelled {
                     failure: Ordering,
                 ) -> Result<$t, $t> {
                     let r = self.0.compare_exchange(current, new, success, failure);
+                    step(self.addr(), || {
+                        cas("compare_exchange", &current, &new, &r, success)
+                    });
                     match &r {
                         Ok(_) => forget(self.addr()),
                         Err(v) => observe(self.addr(), $to_u64(v)),
@@ -109,6 +131,9 @@ mod modelled {
                     failure: Ordering,
                 ) -> Result<$t, $t> {
                     let r = self.0.compare_exchange_weak(current, new, success, failure);
+                    step(self.addr(), || {
+                        cas("compare_exchange_weak", &current, &new, &r, success)
+                    });
                     match &r {
                         Ok(_) => forget(self.addr()),
                         Err(v) => observe(self.addr(), $to_u64(v)),
@@ -127,6 +152,10 @@ mod modelled {
                     F: FnMut($t) -> Option<$t>,
                 {
                     let r = self.0.fetch_update(set_order, fetch_order, f);
+                    step(self.addr(), || match &r {
+                        Ok(old) => format!("fetch_update({set_order:?}) from {old:?}"),
+                        Err(v) => format!("fetch_update({set_order:?}) declined, saw {v:?}"),
+                    });
                     match &r {
                         Ok(_) => forget(self.addr()),
                         Err(v) => observe(self.addr(), $to_u64(v)),
@@ -180,6 +209,7 @@ mod modelled {
                 #[track_caller]
                 pub fn swap(&self, val: $t, order: Ordering) -> $t {
                     let v = self.0.swap(val, order);
+                    step(self.addr(), || format!("swap({val:?}, {order:?}) = {v:?}"));
                     observe(self.addr(), v as u64);
                     v
                 }
@@ -193,7 +223,9 @@ mod modelled {
                     #[track_caller]
                     pub fn $op(&self, val: $t, order: Ordering) -> $t {
                         forget(self.addr());
-                        self.0.$op(val, order)
+                        let v = self.0.$op(val, order);
+                        step(self.addr(), || format!(concat!(stringify!($op), "({:?}, {:?}) = {:?}"), val, order, v));
+                        v
                     }
                 )*
             }
@@ -249,7 +281,12 @@ mod modelled {
         /// the same.
         #[track_caller]
         pub fn swap(&self, val: bool, order: Ordering) -> bool {
-            match self.0.compare_exchange(!val, val, order, load_part(order)) {
+            let r = self.0.compare_exchange(!val, val, order, load_part(order));
+            step(self.addr(), || {
+                let (Ok(v) | Err(v)) = r;
+                format!("swap({val:?}, {order:?}) = {v:?}")
+            });
+            match r {
                 Ok(old) => {
                     forget(self.addr());
                     old
@@ -264,12 +301,20 @@ mod modelled {
         #[track_caller]
         pub fn fetch_and(&self, val: bool, order: Ordering) -> bool {
             forget(self.addr());
-            self.0.fetch_and(val, order)
+            let v = self.0.fetch_and(val, order);
+            step(self.addr(), || {
+                format!("fetch_and({val:?}, {order:?}) = {v:?}")
+            });
+            v
         }
         #[track_caller]
         pub fn fetch_nand(&self, val: bool, order: Ordering) -> bool {
             forget(self.addr());
-            self.0.fetch_nand(val, order)
+            let v = self.0.fetch_nand(val, order);
+            step(self.addr(), || {
+                format!("fetch_nand({val:?}, {order:?}) = {v:?}")
+            });
+            v
         }
         #[track_caller]
         pub fn fetch_or(&self, val: bool, order: Ordering) -> bool {
@@ -278,13 +323,20 @@ mod modelled {
                 return self.swap(true, order);
             }
             let v = self.0.fetch_or(val, order);
+            step(self.addr(), || {
+                format!("fetch_or({val:?}, {order:?}) = {v:?}")
+            });
             observe(self.addr(), u64::from(v));
             v
         }
         #[track_caller]
         pub fn fetch_xor(&self, val: bool, order: Ordering) -> bool {
             forget(self.addr());
-            self.0.fetch_xor(val, order)
+            let v = self.0.fetch_xor(val, order);
+            step(self.addr(), || {
+                format!("fetch_xor({val:?}, {order:?}) = {v:?}")
+            });
+            v
         }
     }
 
@@ -305,6 +357,7 @@ mod modelled {
         #[track_caller]
         pub fn load(&self, order: Ordering) -> *mut T {
             let v = self.0.load(order);
+            step(self.addr(), || format!("load({order:?}) = {v:?}"));
             observe(self.addr(), v as usize as u64);
             v
         }
@@ -312,12 +365,14 @@ mod modelled {
         #[track_caller]
         pub fn store(&self, val: *mut T, order: Ordering) {
             forget(self.addr());
+            step(self.addr(), || format!("store({val:?}, {order:?})"));
             self.0.store(val, order)
         }
 
         #[track_caller]
         pub fn swap(&self, val: *mut T, order: Ordering) -> *mut T {
             let v = self.0.swap(val, order);
+            step(self.addr(), || format!("swap({val:?}, {order:?}) = {v:?}"));
             observe(self.addr(), v as usize as u64);
             v
         }
@@ -331,6 +386,9 @@ mod modelled {
             failure: Ordering,
         ) -> Result<*mut T, *mut T> {
             let r = self.0.compare_exchange(current, new, success, failure);
+            step(self.addr(), || {
+                cas("compare_exchange", &current, &new, &r, success)
+            });
             match &r {
                 Ok(_) => forget(self.addr()),
                 Err(v) => observe(self.addr(), *v as usize as u64),
@@ -347,6 +405,9 @@ mod modelled {
             failure: Ordering,
         ) -> Result<*mut T, *mut T> {
             let r = self.0.compare_exchange_weak(current, new, success, failure);
+            step(self.addr(), || {
+                cas("compare_exchange_weak", &current, &new, &r, success)
+            });
             match &r {
                 Ok(_) => forget(self.addr()),
                 Err(v) => observe(self.addr(), *v as usize as u64),

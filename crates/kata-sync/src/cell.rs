@@ -26,10 +26,83 @@
 //! ```
 
 #[cfg(loom)]
-pub use loom::cell::{ConstPtr, MutPtr, UnsafeCell};
+pub use loom::cell::{ConstPtr, MutPtr};
+#[cfg(loom)]
+pub use modelled::UnsafeCell;
 
 #[cfg(not(loom))]
 pub use real::{ConstPtr, MutPtr, UnsafeCell};
+
+#[cfg(loom)]
+mod modelled {
+    use std::panic::Location;
+
+    use loom::cell::{ConstPtr, MutPtr};
+
+    use crate::hooks;
+
+    /// loom's cell, which also records each access for the counterexample
+    /// timeline (`c1.read`, `c1.write`), so a data race shows both sides.
+    #[derive(Debug)]
+    pub struct UnsafeCell<T: ?Sized>(loom::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        /// Wraps `value`.
+        #[track_caller]
+        pub fn new(value: T) -> Self {
+            Self(loom::cell::UnsafeCell::new(value))
+        }
+
+        /// Unwraps the value.
+        pub fn into_inner(self) -> T {
+            self.0.into_inner()
+        }
+    }
+
+    impl<T: Default> Default for UnsafeCell<T> {
+        #[track_caller]
+        fn default() -> Self {
+            Self::new(T::default())
+        }
+    }
+
+    impl<T: ?Sized> UnsafeCell<T> {
+        #[track_caller]
+        fn step(&self, what: &'static str) {
+            hooks::step(Some(Location::caller()), || {
+                format!("{}.{what}", hooks::name("c", self))
+            });
+        }
+
+        /// Runs `f` with a read pointer to the value.
+        #[track_caller]
+        pub fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+            self.step("read");
+            self.0.with(f)
+        }
+
+        /// Runs `f` with a write pointer to the value.
+        #[track_caller]
+        pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            self.step("write");
+            self.0.with_mut(f)
+        }
+
+        /// A read access that lasts as long as the returned pointer.
+        #[track_caller]
+        pub fn get(&self) -> ConstPtr<T> {
+            self.step("read");
+            self.0.get()
+        }
+
+        /// A write access that lasts as long as the returned pointer.
+        #[track_caller]
+        pub fn get_mut(&self) -> MutPtr<T> {
+            self.step("write");
+            self.0.get_mut()
+        }
+    }
+}
 
 #[cfg(not(loom))]
 mod real {

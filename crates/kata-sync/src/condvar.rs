@@ -36,7 +36,9 @@ impl Condvar {
         let location = Location::caller();
         if hooks::spurious_wakeup_now() {
             let _blocked = hooks::enter("Condvar::wait", location);
+            hooks::step(Some(location), || format!("{}.wait", self.name()));
             unlock_and_relock(guard);
+            hooks::step(Some(location), || format!("{}.spurious", self.name()));
         } else {
             self.wait_for_notification(guard, location);
         }
@@ -72,21 +74,36 @@ impl Condvar {
         self.inner.wait(&mut guard.inner);
         #[cfg(loom)]
         {
+            hooks::step(Some(location), || format!("{}.wait", self.name()));
             let inner = guard.inner.take().expect("guard is held");
             let inner = self.inner.wait(inner).unwrap_or_else(|e| e.into_inner());
             guard.inner = Some(inner);
+            hooks::step(Some(location), || format!("{}.woken", self.name()));
         }
+    }
+
+    /// The timeline's name for this condition variable.
+    fn name(&self) -> String {
+        hooks::name("cv", self)
     }
 
     /// Wakes one waiting thread, if there is one.
     #[track_caller]
     pub fn notify_one(&self) {
+        #[cfg(loom)]
+        hooks::step(Some(Location::caller()), || {
+            format!("{}.notify_one", self.name())
+        });
         self.inner.notify_one();
     }
 
     /// Wakes every waiting thread.
     #[track_caller]
     pub fn notify_all(&self) {
+        #[cfg(loom)]
+        hooks::step(Some(Location::caller()), || {
+            format!("{}.notify_all", self.name())
+        });
         self.inner.notify_all();
     }
 }

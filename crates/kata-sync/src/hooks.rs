@@ -90,3 +90,37 @@ pub(crate) fn spun() {
     #[cfg(feature = "check")]
     kata_hooks::spun();
 }
+
+/// Records a step for the counterexample timeline (loom check builds only;
+/// see `kata_hooks::trace`). `what` is built only when it is recorded.
+#[inline]
+pub(crate) fn step(location: Option<&'static Location<'static>>, what: impl FnOnce() -> String) {
+    #[cfg(all(feature = "check", loom))]
+    kata_hooks::trace::step(location, what);
+    #[cfg(not(all(feature = "check", loom)))]
+    let _ = (location, what);
+}
+
+/// The timeline's short name for the primitive at `addr` (`m1`, `a2`);
+/// called only from a [`step`]'s closure.
+pub(crate) fn name<T: ?Sized>(kind: &'static str, addr: *const T) -> String {
+    #[cfg(feature = "check")]
+    {
+        kata_hooks::trace::name(kind, addr.cast::<()>() as usize)
+    }
+    #[cfg(not(feature = "check"))]
+    {
+        let _ = addr;
+        kind.to_owned()
+    }
+}
+
+/// The current thread's name as the timeline shows it.
+#[cfg(loom)]
+pub(crate) fn current_thread_name() -> String {
+    let t = loom::thread::current();
+    match t.name() {
+        Some(name) => name.to_owned(),
+        None => format!("{:?}", t.id()),
+    }
+}

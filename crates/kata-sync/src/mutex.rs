@@ -65,6 +65,9 @@ impl<T: ?Sized> Mutex<T> {
         }
         #[cfg(loom)]
         {
+            hooks::step(Some(location), || {
+                format!("{}.lock", hooks::name("m", self))
+            });
             let _blocked = hooks::enter("Mutex::lock", location);
             let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
             MutexGuard {
@@ -83,7 +86,13 @@ impl<T: ?Sized> Mutex<T> {
         }
         #[cfg(loom)]
         {
-            match self.inner.try_lock() {
+            let r = self.inner.try_lock();
+            hooks::step(Some(Location::caller()), || {
+                let ok = !matches!(r, Err(std::sync::TryLockError::WouldBlock));
+                let name = hooks::name("m", self);
+                format!("{name}.try_lock {}", if ok { "ok" } else { "busy" })
+            });
+            match r {
                 Ok(inner) => Some(MutexGuard {
                     mutex: self,
                     inner: Some(inner),
@@ -108,6 +117,16 @@ impl<T: ?Sized> fmt::Debug for Mutex<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Printing the value would need the lock; a Debug impl must not block.
         f.debug_struct("Mutex").finish_non_exhaustive()
+    }
+}
+
+#[cfg(loom)]
+impl<T: ?Sized> Drop for MutexGuard<'_, T> {
+    fn drop(&mut self) {
+        // `inner` is `None` only while a `Condvar` wait has the lock.
+        if self.inner.is_some() {
+            hooks::step(None, || format!("{}.unlock", hooks::name("m", self.mutex)));
+        }
     }
 }
 

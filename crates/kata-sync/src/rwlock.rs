@@ -56,6 +56,9 @@ impl<T: ?Sized> RwLock<T> {
         }
         #[cfg(loom)]
         {
+            hooks::step(Some(Location::caller()), || {
+                format!("{}.read", hooks::name("rw", self))
+            });
             let _blocked = hooks::enter("RwLock::read", Location::caller());
             RwLockReadGuard {
                 inner: self.inner.read().unwrap_or_else(|e| e.into_inner()),
@@ -78,6 +81,9 @@ impl<T: ?Sized> RwLock<T> {
         }
         #[cfg(loom)]
         {
+            hooks::step(Some(Location::caller()), || {
+                format!("{}.write", hooks::name("rw", self))
+            });
             let _blocked = hooks::enter("RwLock::write", Location::caller());
             RwLockWriteGuard {
                 inner: self.inner.write().unwrap_or_else(|e| e.into_inner()),

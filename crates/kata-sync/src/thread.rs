@@ -11,10 +11,59 @@ pub struct JoinHandle<T> {
     inner: std::thread::JoinHandle<T>,
     #[cfg(loom)]
     inner: loom::thread::JoinHandle<T>,
+    /// The thread's name for the timeline, set when it starts (loom's
+    /// handles cannot say whose they are).
+    #[cfg(loom)]
+    name: Label,
+}
+
+#[cfg(loom)]
+type Label = std::sync::Arc<std::sync::Mutex<String>>;
+
+/// Wraps a thread body: registers the thread for the checker and, under
+/// loom, records its name for the handle and its start for the timeline.
+#[cfg(loom)]
+fn body<F: FnOnce() -> T, T>(
+    f: F,
+    location: &'static Location<'static>,
+) -> (impl FnOnce() -> T, Label) {
+    hooks::step(Some(location), || "spawn".to_owned());
+    let ctx = hooks::spawning();
+    let label = Label::default();
+    let mine = std::sync::Arc::clone(&label);
+    let body = move || {
+        let _live = hooks::live(ctx);
+        hooks::step(None, || {
+            let name = hooks::current_thread_name();
+            name.clone_into(&mut mine.lock().unwrap_or_else(|e| e.into_inner()));
+            "started".to_owned()
+        });
+        f()
+    };
+    (body, label)
 }
 
 /// Spawns a thread running `f`, and returns a handle to join it.
+#[track_caller]
 pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    #[cfg(loom)]
+    {
+        let (body, name) = body(f, Location::caller());
+        JoinHandle {
+            inner: loom::thread::spawn(body),
+            name,
+        }
+    }
+    #[cfg(not(loom))]
+    spawn_real(f)
+}
+
+#[cfg(not(loom))]
+fn spawn_real<F, T>(f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
@@ -27,10 +76,7 @@ where
         f()
     };
     JoinHandle {
-        #[cfg(not(loom))]
         inner: std::thread::spawn(body),
-        #[cfg(loom)]
-        inner: loom::thread::spawn(body),
     }
 }
 
@@ -54,26 +100,39 @@ impl Builder {
     }
 
     /// Spawns the thread, or says why it could not.
+    #[track_caller]
     pub fn spawn<F, T>(self, f: F) -> std::io::Result<JoinHandle<T>>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let ctx = hooks::spawning();
-        let body = move || {
-            let _live = hooks::live(ctx);
-            f()
-        };
         #[cfg(not(loom))]
-        let mut b = std::thread::Builder::new();
-        #[cfg(loom)]
-        let mut b = loom::thread::Builder::new();
-        if let Some(name) = self.name {
-            b = b.name(name);
+        {
+            let ctx = hooks::spawning();
+            let body = move || {
+                let _live = hooks::live(ctx);
+                f()
+            };
+            let mut b = std::thread::Builder::new();
+            if let Some(name) = self.name {
+                b = b.name(name);
+            }
+            Ok(JoinHandle {
+                inner: b.spawn(body)?,
+            })
         }
-        Ok(JoinHandle {
-            inner: b.spawn(body)?,
-        })
+        #[cfg(loom)]
+        {
+            let (body, name) = body(f, Location::caller());
+            let mut b = loom::thread::Builder::new();
+            if let Some(n) = self.name {
+                b = b.name(n);
+            }
+            Ok(JoinHandle {
+                inner: b.spawn(body)?,
+                name,
+            })
+        }
     }
 }
 
@@ -81,8 +140,21 @@ impl<T> JoinHandle<T> {
     /// Waits for the thread to finish; `Err` carries its panic.
     #[track_caller]
     pub fn join(self) -> std::thread::Result<T> {
-        let _blocked = hooks::enter("JoinHandle::join", Location::caller());
-        self.inner.join()
+        let location = Location::caller();
+        #[cfg(loom)]
+        let name = std::sync::Arc::clone(&self.name);
+        #[cfg(loom)]
+        let name = move || match name.lock().unwrap_or_else(|e| e.into_inner()).as_str() {
+            "" => "(not started)".to_owned(),
+            n => n.to_owned(),
+        };
+        #[cfg(loom)]
+        hooks::step(Some(location), || format!("join {}", name()));
+        let _blocked = hooks::enter("JoinHandle::join", location);
+        let r = self.inner.join();
+        #[cfg(loom)]
+        hooks::step(Some(location), || format!("joined {}", name()));
+        r
     }
 
     /// Whether the thread has finished (real threads only: loom's threads

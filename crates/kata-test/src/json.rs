@@ -42,6 +42,27 @@ impl Object {
         self
     }
 
+    /// A list of rows, each a list of strings.
+    pub(crate) fn rows(mut self, key: &str, rows: &[Vec<String>]) -> Self {
+        self.key(key);
+        self.0.push('[');
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            self.0.push('[');
+            for (j, v) in row.iter().enumerate() {
+                if j > 0 {
+                    self.0.push(',');
+                }
+                quote(&mut self.0, v);
+            }
+            self.0.push(']');
+        }
+        self.0.push(']');
+        self
+    }
+
     fn key(&mut self, key: &str) {
         if self.0.len() > 1 {
             self.0.push(',');
@@ -84,7 +105,11 @@ mod tests {
             .str("m", "a \"b\"\\\n\u{1}")
             .num("n", 7)
             .list("l", &["x".into(), "y\"".into()])
+            .rows("r", &[vec!["a".into(), "b".into()], vec![]])
             .finish();
-        assert_eq!(line, r#"{"m":"a \"b\"\\\n\u0001","n":7,"l":["x","y\""]}"#);
+        assert_eq!(
+            line,
+            r#"{"m":"a \"b\"\\\n\u0001","n":7,"l":["x","y\""],"r":[["a","b"],[]]}"#
+        );
     }
 }

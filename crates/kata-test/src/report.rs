@@ -225,6 +225,20 @@ fn record_panic(info: &PanicHookInfo<'_>) {
         })
         .collect();
 
+    // Under loom, the steps of the failing execution, for the timeline.
+    let (steps, taken) = kata_hooks::trace::steps();
+    let steps: Vec<Vec<String>> = steps
+        .into_iter()
+        .map(|s| {
+            let at = if s.line == 0 {
+                String::new()
+            } else {
+                format!("{}:{}", s.file, s.line)
+            };
+            vec![s.thread, at, s.what]
+        })
+        .collect();
+
     write(
         Object::new()
             .str("event", "panic")
@@ -232,7 +246,9 @@ fn record_panic(info: &PanicHookInfo<'_>) {
             .opt("location", location.as_deref())
             .opt("learner", learner.as_deref())
             .opt("thread", thread.as_deref())
-            .list("blocked", &blocked),
+            .list("blocked", &blocked)
+            .rows("trace", &steps)
+            .num("trace_steps", taken),
     );
 }
 

@@ -5,14 +5,19 @@
 use kata_sync::thread::JoinHandle;
 
 /// Spawns a named thread.
+#[track_caller]
 pub fn spawn<F, T>(name: impl Into<String>, f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
     // The suite's threads are not the kata's: `live_kata_threads` must not
-    // count them.
-    kata_hooks::spawning_for_suite(|| kata_sync::thread::Builder::new().name(name.into()).spawn(f))
+    // count them. (A guard, not a closure, so that the timeline shows the
+    // suite's line for the spawn.)
+    let _suite = kata_hooks::spawning_for_the_suite();
+    kata_sync::thread::Builder::new()
+        .name(name.into())
+        .spawn(f)
         .expect("the suite could not spawn a thread")
 }
 

@@ -1,0 +1,387 @@
+//! The failing interleaving, drawn as a timeline with one column per thread.
+//!
+//! Under loom the facade records each synchronisation step of the current
+//! execution (`kata_hooks::trace`), and a failing test's panic record carries
+//! them. This module turns them into what a learner reads: the last steps
+//! before the failure, in the order loom ran them, each in its thread's
+//! column with the kata's line, a spin's repeated reads folded into one row,
+//! and the failure marked at the bottom.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+/// Rows shown unless `--trace-steps` says otherwise: with a header and the
+/// failure line, a timeline stays within 40 lines.
+pub const DEFAULT_ROWS: usize = 30;
+
+static ROWS: AtomicUsize = AtomicUsize::new(DEFAULT_ROWS);
+
+/// Sets how many rows a timeline shows (`--trace-steps`).
+pub fn set_rows(rows: usize) {
+    // Relaxed: set once, before any check runs.
+    ROWS.store(rows.max(1), Ordering::Relaxed);
+}
+
+fn rows() -> usize {
+    // Relaxed: see `set_rows`.
+    ROWS.load(Ordering::Relaxed)
+}
+
+/// One recorded step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub thread: String,
+    /// `file:line`, or empty when no call site names the step.
+    pub at: String,
+    pub what: String,
+}
+
+/// The steps of one failing execution.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trace {
+    /// The steps kept, oldest first (the end of a long execution).
+    pub steps: Vec<Step>,
+    /// How many steps the execution took in all.
+    pub total: u64,
+}
+
+impl Trace {
+    /// The trace a panic record carries, if it has steps.
+    pub fn from_record(panic: &Value) -> Option<Trace> {
+        let steps: Vec<Step> = panic["trace"]
+            .as_array()?
+            .iter()
+            .filter_map(|row| {
+                let cell = |i: usize| row.get(i).and_then(Value::as_str).map(str::to_owned);
+                Some(Step {
+                    thread: cell(0)?,
+                    at: cell(1)?,
+                    what: cell(2)?,
+                })
+            })
+            .collect();
+        if steps.is_empty() {
+            return None;
+        }
+        let total = panic["trace_steps"].as_u64().unwrap_or(steps.len() as u64);
+        Some(Trace { steps, total })
+    }
+}
+
+/// A row of the timeline: a step, or a run of the same step.
+#[derive(Debug)]
+struct Row<'a> {
+    step: &'a Step,
+    times: usize,
+    /// For a wait: how many of its `times` ended in an injected spurious
+    /// wakeup (the thread waited again at once).
+    spurious: usize,
+    /// A spurious wakeup just seen, not yet followed by the wait again.
+    pending: Option<&'a Step>,
+}
+
+impl<'a> Row<'a> {
+    fn new(step: &'a Step) -> Self {
+        Row {
+            step,
+            times: 1,
+            spurious: 0,
+            pending: None,
+        }
+    }
+
+    fn text(&self) -> String {
+        match (self.times, self.spurious) {
+            (1, _) => self.step.what.clone(),
+            (n, 0) => format!("{} ×{n}", self.step.what),
+            (n, s) => format!("{} ×{n} ({s} spurious)", self.step.what),
+        }
+    }
+}
+
+/// Folds each run of the same step by the same thread, one right after the
+/// other, into one row, and a wait that wakes spuriously and waits again
+/// into its wait. Only adjacent steps fold: a read repeated after another
+/// thread's write stays two rows, since that is often the bug.
+fn fold(steps: &[Step]) -> Vec<Row<'_>> {
+    let mut rows: Vec<Row<'_>> = Vec::new();
+    for s in steps {
+        if let Some(last) = rows.last_mut() {
+            let wait = last.step.what.strip_suffix(".wait");
+            match last.pending {
+                None if last.step == s => {
+                    last.times += 1;
+                    continue;
+                }
+                None if wait.is_some_and(|cv| {
+                    s.what.strip_suffix(".spurious") == Some(cv)
+                        && s.thread == last.step.thread
+                        && s.at == last.step.at
+                }) =>
+                {
+                    last.pending = Some(s);
+                    continue;
+                }
+                Some(_) if last.step == s => {
+                    last.pending = None;
+                    last.times += 1;
+                    last.spurious += 1;
+                    continue;
+                }
+                Some(woke) => {
+                    last.pending = None;
+                    rows.push(Row::new(woke));
+                }
+                None => {}
+            }
+        }
+        rows.push(Row::new(s));
+    }
+    if let Some(woke) = rows.last_mut().and_then(|r| r.pending.take()) {
+        rows.push(Row::new(woke));
+    }
+    rows
+}
+
+/// How the timeline names a thread: loom's `ThreadId(0)` is the model's
+/// main thread.
+fn thread_name(label: &str) -> String {
+    match label
+        .strip_prefix("ThreadId(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        Some("0") => "main".to_owned(),
+        Some(n) => format!("thread {n}"),
+        None => label.to_owned(),
+    }
+}
+
+/// Where a step was taken, short: `:41` in the kata's file, `file.rs:41`
+/// in the suite, nothing in the checker's own helpers or when unknown.
+fn place(at: &str, kata_dir: &str) -> String {
+    let Some((file, line)) = at.rsplit_once(':') else {
+        return String::new();
+    };
+    if file.contains("crates/kata-") || file.starts_with("/rustc/") {
+        return String::new();
+    }
+    if file.starts_with(kata_dir) {
+        format!(":{line}")
+    } else {
+        let base = file.rsplit('/').next().unwrap_or(file);
+        format!("{base}:{line}")
+    }
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `what` and `place` in `w` columns, cutting `what` (never the line) when
+/// it does not fit.
+fn cell(what: &str, place: &str, w: usize) -> String {
+    let room = w.saturating_sub(width(place) + 1);
+    let what = if width(what) > room {
+        let mut cut: String = what.chars().take(room.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    } else {
+        what.to_owned()
+    };
+    let text = if place.is_empty() {
+        what
+    } else {
+        format!("{what} {place}")
+    };
+    format!("{text:<w$}")
+}
+
+/// Draws `trace` as a timeline ending in `failure` (the panic's first
+/// line). `kata_dir` is the folder of the code under test, whose lines are
+/// shown as `:N`.
+pub fn render(trace: &Trace, failure: &str, kata_dir: &str) -> String {
+    render_rows(trace, failure, kata_dir, rows())
+}
+
+fn render_rows(trace: &Trace, failure: &str, kata_dir: &str, max_rows: usize) -> String {
+    let folded = fold(&trace.steps);
+    let shown = &folded[folded.len().saturating_sub(max_rows)..];
+    // Columns in order of each thread's first step in the whole trace.
+    let mut threads: Vec<&str> = Vec::new();
+    for s in &trace.steps {
+        if !threads.contains(&s.thread.as_str()) && shown.iter().any(|r| r.step.thread == s.thread)
+        {
+            threads.push(&s.thread);
+        }
+    }
+    // Fit in about 120 columns, after the report's 12-column indent.
+    let n = threads.len().max(1);
+    let w = ((108 - 3 * (n - 1)) / n).clamp(16, 36);
+    let mut out = String::new();
+    let hidden_steps: usize = folded[..folded.len() - shown.len()]
+        .iter()
+        .map(|r| r.times)
+        .sum::<usize>()
+        + (trace.total as usize).saturating_sub(trace.steps.len());
+    if hidden_steps > 0 {
+        out.push_str(&format!(
+            "the last {} of {} steps of the failing execution, in the order loom ran them (--trace-steps N shows more)\n",
+            shown.iter().map(|r| r.times).sum::<usize>(),
+            trace.total
+        ));
+    } else {
+        out.push_str(&format!(
+            "all {} steps of the failing execution, in the order loom ran them\n",
+            trace.total
+        ));
+    }
+    let join = |cells: Vec<String>| cells.join(" │ ").trim_end_matches([' ', '│']).to_owned();
+    out.push_str(&join(
+        threads
+            .iter()
+            .map(|t| cell(&thread_name(t), "", w))
+            .collect(),
+    ));
+    out.push('\n');
+    out.push_str(&vec!["─".repeat(w); n].join("─┼─"));
+    out.push('\n');
+    for r in shown {
+        let col = threads
+            .iter()
+            .position(|t| *t == r.step.thread)
+            .unwrap_or(0);
+        let what = r.text();
+        let cells = (0..n)
+            .map(|i| {
+                if i == col {
+                    cell(&what, &place(&r.step.at, kata_dir), w)
+                } else {
+                    " ".repeat(w)
+                }
+            })
+            .collect();
+        out.push_str(&join(cells));
+        out.push('\n');
+    }
+    out.push_str(&format!("✗ {failure}"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(thread: &str, at: &str, what: &str) -> Step {
+        Step {
+            thread: thread.into(),
+            at: at.into(),
+            what: what.into(),
+        }
+    }
+
+    fn trace(steps: Vec<Step>) -> Trace {
+        let total = steps.len() as u64;
+        Trace { steps, total }
+    }
+
+    #[test]
+    fn each_thread_gets_a_column_and_the_kata_lines_are_short() {
+        let t = trace(vec![
+            step("ThreadId(0)", "/k/src/lib.rs:10", "m1.lock"),
+            step("ThreadId(1)", "/k/src/lib.rs:20", "cv1.wait"),
+            step("ThreadId(0)", "/s/tests/model.rs:5", "join thread 1"),
+            step(
+                "ThreadId(0)",
+                "/p/crates/kata-test/src/spawn.rs:22",
+                "joined thread 1",
+            ),
+        ]);
+        let text = render_rows(&t, "deadlock", "/k/", 30);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("all 4 steps"), "{text}");
+        assert!(lines[1].starts_with("main"), "{text}");
+        assert!(lines[1].contains("│ thread 1"), "{text}");
+        assert!(lines[3].starts_with("m1.lock :10"), "{text}");
+        let second = lines[4];
+        assert!(second.contains("│ cv1.wait :20"), "{text}");
+        assert_eq!(second.find("cv1.wait"), lines[1].find("thread 1"), "{text}");
+        assert!(lines[5].contains("model.rs:5"), "{text}");
+        assert_eq!(
+            lines[6].trim_end(),
+            "joined thread 1",
+            "the checker's helpers are no place"
+        );
+        assert_eq!(*lines.last().unwrap(), "✗ deadlock");
+    }
+
+    #[test]
+    fn a_spin_folds_into_one_row_but_a_read_after_a_write_does_not() {
+        let spin = step("ThreadId(1)", "/k/a.rs:7", "a1.load(Acquire) = 0");
+        let t = trace(vec![
+            spin.clone(),
+            spin.clone(),
+            spin.clone(),
+            step("ThreadId(0)", "/k/a.rs:3", "a1.store(1, Relaxed)"),
+            spin.clone(),
+        ]);
+        let text = render_rows(&t, "assertion failed", "/k/", 30);
+        assert!(text.contains("a1.load(Acquire) = 0 ×3 :7"), "{text}");
+        assert_eq!(text.matches("a1.load").count(), 2, "{text}");
+    }
+
+    #[test]
+    fn a_wait_that_wakes_spuriously_and_waits_again_is_one_row() {
+        let wait = step("c", "/k/a.rs:9", "cv1.wait");
+        let spurious = step("c", "/k/a.rs:9", "cv1.spurious");
+        let t = trace(vec![
+            wait.clone(),
+            spurious.clone(),
+            wait.clone(),
+            spurious.clone(),
+            wait.clone(),
+            step("p", "/k/a.rs:4", "cv1.notify_one"),
+            step("c", "/k/a.rs:9", "cv1.woken"),
+            wait.clone(),
+            spurious.clone(),
+        ]);
+        let text = render_rows(&t, "f", "/k/", 30);
+        assert!(text.contains("cv1.wait ×3 (2 spurious) :9"), "{text}");
+        assert!(text.contains("cv1.woken :9"), "{text}");
+        assert!(
+            text.contains("cv1.spurious :9"),
+            "a last spurious wakeup stays: {text}"
+        );
+        assert_eq!(text.lines().count(), 3 + 5 + 1, "{text}");
+    }
+
+    #[test]
+    fn only_the_last_rows_are_shown_and_it_says_so() {
+        let steps = (0..100)
+            .map(|i| step("ThreadId(0)", &format!("/k/a.rs:{i}"), "m1.lock"))
+            .collect();
+        let text = render_rows(&trace(steps), "boom", "/k/", 10);
+        assert!(text.starts_with("the last 10 of 100 steps"), "{text}");
+        assert!(text.contains(":99") && !text.contains(":89 "), "{text}");
+        assert!(text.lines().count() <= 10 + 4, "{text}");
+    }
+
+    #[test]
+    fn a_long_step_is_cut_but_keeps_its_line() {
+        let t = trace(vec![
+            step("a", "/k/a.rs:1", "x"),
+            step("b", "/k/a.rs:2", "x"),
+            step("c", "/k/a.rs:3", "x"),
+            step("d", "/k/a.rs:4", "x"),
+            step(
+                "e",
+                "/k/a.rs:5",
+                "a1.compare_exchange(false -> true, Acquire) failed, saw true",
+            ),
+        ]);
+        let text = render_rows(&t, "f", "/k/", 30);
+        let row = text.lines().find(|l| l.contains(":5")).unwrap();
+        assert!(row.contains('…'), "{text}");
+        assert!(text.lines().all(|l| width(l) <= 120), "{text}");
+    }
+}
