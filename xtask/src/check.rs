@@ -1033,9 +1033,12 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
                     } else {
                         first_line(&msg)
                     };
-                    crate::timeline::render(&t, failure, &subject.impl_dir.to_string_lossy())
+                    let blocked = panic.map(crate::timeline::blocked_steps).unwrap_or_default();
+                    let dir = subject.impl_dir.to_string_lossy();
+                    crate::timeline::render(&t, &blocked, failure, &dir)
                 });
-            if !blocked.is_empty() {
+            // The timeline ends with the same threads, blocked.
+            if !blocked.is_empty() && f.timeline.is_none() {
                 f.what.push_str("\nwhere each thread was:\n");
                 f.what.push_str(&blocked.join("\n"));
             }

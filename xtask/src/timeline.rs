@@ -198,18 +198,47 @@ fn cell(what: &str, place: &str, w: usize) -> String {
 }
 
 /// Draws `trace` as a timeline ending in `failure` (the panic's first
-/// line). `kata_dir` is the folder of the code under test, whose lines are
-/// shown as `:N`.
-pub fn render(trace: &Trace, failure: &str, kata_dir: &str) -> String {
-    render_rows(trace, failure, kata_dir, rows())
+/// line), after a row for each thread still `blocked` at the end (its `what`
+/// is the blocking call). `kata_dir` is the folder of the code under test,
+/// whose lines are shown as `:N`.
+pub fn render(trace: &Trace, blocked: &[Step], failure: &str, kata_dir: &str) -> String {
+    render_rows(trace, blocked, failure, kata_dir, rows())
 }
 
-fn render_rows(trace: &Trace, failure: &str, kata_dir: &str, max_rows: usize) -> String {
-    let folded = fold(&trace.steps);
-    let shown = &folded[folded.len().saturating_sub(max_rows)..];
+/// The threads a panic record lists as blocked ("X is blocked in OP at
+/// F:L"), as steps for [`render`].
+pub fn blocked_steps(panic: &Value) -> Vec<Step> {
+    panic["blocked"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|b| {
+            let (thread, rest) = b.split_once(" is blocked in ")?;
+            let (op, at) = rest.rsplit_once(" at ")?;
+            Some(Step {
+                thread: thread.to_owned(),
+                at: at.to_owned(),
+                what: format!("blocked in {op}"),
+            })
+        })
+        .collect()
+}
+
+fn render_rows(
+    trace: &Trace,
+    blocked: &[Step],
+    failure: &str,
+    kata_dir: &str,
+    max_rows: usize,
+) -> String {
+    let mut folded = fold(&trace.steps);
+    let steps_shown = max_rows.min(folded.len());
+    folded.extend(blocked.iter().map(Row::new));
+    let shown = &folded[folded.len() - steps_shown - blocked.len()..];
     // Columns in order of each thread's first step in the whole trace.
     let mut threads: Vec<&str> = Vec::new();
-    for s in &trace.steps {
+    for s in trace.steps.iter().chain(blocked) {
         if !threads.contains(&s.thread.as_str()) && shown.iter().any(|r| r.step.thread == s.thread)
         {
             threads.push(&s.thread);
@@ -219,15 +248,10 @@ fn render_rows(trace: &Trace, failure: &str, kata_dir: &str, max_rows: usize) ->
     let n = threads.len().max(1);
     let w = ((108 - 3 * (n - 1)) / n).clamp(16, 36);
     let mut out = String::new();
-    let hidden_steps: usize = folded[..folded.len() - shown.len()]
-        .iter()
-        .map(|r| r.times)
-        .sum::<usize>()
-        + (trace.total as usize).saturating_sub(trace.steps.len());
-    if hidden_steps > 0 {
+    let shown_steps: usize = shown[..steps_shown].iter().map(|r| r.times).sum();
+    if (shown_steps as u64) < trace.total {
         out.push_str(&format!(
-            "the last {} of {} steps of the failing execution, in the order loom ran them (--trace-steps N shows more)\n",
-            shown.iter().map(|r| r.times).sum::<usize>(),
+            "the last {shown_steps} of {} steps of the failing execution, in the order loom ran them (--trace-steps N shows more)\n",
             trace.total
         ));
     } else {
@@ -297,7 +321,7 @@ mod tests {
                 "joined thread 1",
             ),
         ]);
-        let text = render_rows(&t, "deadlock", "/k/", 30);
+        let text = render_rows(&t, &[], "deadlock", "/k/", 30);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("all 4 steps"), "{text}");
         assert!(lines[1].starts_with("main"), "{text}");
@@ -325,7 +349,7 @@ mod tests {
             step("ThreadId(0)", "/k/a.rs:3", "a1.store(1, Relaxed)"),
             spin.clone(),
         ]);
-        let text = render_rows(&t, "assertion failed", "/k/", 30);
+        let text = render_rows(&t, &[], "assertion failed", "/k/", 30);
         assert!(text.contains("a1.load(Acquire) = 0 ×3 :7"), "{text}");
         assert_eq!(text.matches("a1.load").count(), 2, "{text}");
     }
@@ -345,7 +369,7 @@ mod tests {
             wait.clone(),
             spurious.clone(),
         ]);
-        let text = render_rows(&t, "f", "/k/", 30);
+        let text = render_rows(&t, &[], "f", "/k/", 30);
         assert!(text.contains("cv1.wait ×3 (2 spurious) :9"), "{text}");
         assert!(text.contains("cv1.woken :9"), "{text}");
         assert!(
@@ -356,11 +380,34 @@ mod tests {
     }
 
     #[test]
+    fn threads_still_blocked_end_the_timeline() {
+        let t = trace(vec![
+            step("a", "/k/a.rs:1", "m1.lock"),
+            step("a", "/k/a.rs:2", "m2.lock"),
+        ]);
+        let panic = serde_json::json!({
+            "blocked": ["a is blocked in Mutex::lock at /k/a.rs:7", "b is blocked in Mutex::lock at /k/a.rs:2"]
+        });
+        let blocked = blocked_steps(&panic);
+        assert_eq!(blocked.len(), 2);
+        let text = render_rows(&t, &blocked, "deadlock", "/k/", 1);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("the last 1 of 2 steps"), "{text}");
+        assert!(
+            lines[1].contains("│ b"),
+            "a blocked thread gets a column: {text}"
+        );
+        assert!(lines[3].starts_with("m2.lock :2"), "{text}");
+        assert!(lines[4].starts_with("blocked in Mutex::lock :7"), "{text}");
+        assert!(lines[5].contains("│ blocked in Mutex::lock :2"), "{text}");
+    }
+
+    #[test]
     fn only_the_last_rows_are_shown_and_it_says_so() {
         let steps = (0..100)
             .map(|i| step("ThreadId(0)", &format!("/k/a.rs:{i}"), "m1.lock"))
             .collect();
-        let text = render_rows(&trace(steps), "boom", "/k/", 10);
+        let text = render_rows(&trace(steps), &[], "boom", "/k/", 10);
         assert!(text.starts_with("the last 10 of 100 steps"), "{text}");
         assert!(text.contains(":99") && !text.contains(":89 "), "{text}");
         assert!(text.lines().count() <= 10 + 4, "{text}");
@@ -379,7 +426,7 @@ mod tests {
                 "a1.compare_exchange(false -> true, Acquire) failed, saw true",
             ),
         ]);
-        let text = render_rows(&t, "f", "/k/", 30);
+        let text = render_rows(&t, &[], "f", "/k/", 30);
         let row = text.lines().find(|l| l.contains(":5")).unwrap();
         assert!(row.contains('…'), "{text}");
         assert!(text.lines().all(|l| width(l) <= 120), "{text}");

@@ -65,11 +65,13 @@ impl<T: ?Sized> Mutex<T> {
         }
         #[cfg(loom)]
         {
+            let _blocked = hooks::enter("Mutex::lock", location);
+            let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            // Recorded once held: the timeline's `m1.lock` is the moment the
+            // thread got the lock (a thread still waiting shows as blocked).
             hooks::step(Some(location), || {
                 format!("{}.lock", hooks::name("m", self))
             });
-            let _blocked = hooks::enter("Mutex::lock", location);
-            let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
             MutexGuard {
                 mutex: self,
                 inner: Some(inner),

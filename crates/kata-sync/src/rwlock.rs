@@ -56,13 +56,12 @@ impl<T: ?Sized> RwLock<T> {
         }
         #[cfg(loom)]
         {
+            let _blocked = hooks::enter("RwLock::read", Location::caller());
+            let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
             hooks::step(Some(Location::caller()), || {
                 format!("{}.read", hooks::name("rw", self))
             });
-            let _blocked = hooks::enter("RwLock::read", Location::caller());
-            RwLockReadGuard {
-                inner: self.inner.read().unwrap_or_else(|e| e.into_inner()),
-            }
+            RwLockReadGuard { inner }
         }
     }
 
@@ -81,13 +80,12 @@ impl<T: ?Sized> RwLock<T> {
         }
         #[cfg(loom)]
         {
+            let _blocked = hooks::enter("RwLock::write", Location::caller());
+            let inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
             hooks::step(Some(Location::caller()), || {
                 format!("{}.write", hooks::name("rw", self))
             });
-            let _blocked = hooks::enter("RwLock::write", Location::caller());
-            RwLockWriteGuard {
-                inner: self.inner.write().unwrap_or_else(|e| e.into_inner()),
-            }
+            RwLockWriteGuard { inner }
         }
     }
 }
