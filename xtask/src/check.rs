@@ -1026,17 +1026,7 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
             let (what, cause, book) = classify(stage, &msg);
             f.what = what;
             f.timeline = panic
-                .and_then(crate::timeline::Trace::from_record)
-                .map(|t| {
-                    let failure = if msg.starts_with("deadlock;") {
-                        "deadlock: every thread that has not finished is blocked, and none can wake another"
-                    } else {
-                        first_line(&msg)
-                    };
-                    let blocked = panic.map(crate::timeline::blocked_steps).unwrap_or_default();
-                    let dir = subject.impl_dir.to_string_lossy();
-                    crate::timeline::render(&t, &blocked, failure, &dir)
-                });
+                .and_then(|p| crate::timeline::for_panic(p, &subject.impl_dir.to_string_lossy()));
             // The timeline ends with the same threads, blocked.
             if !blocked.is_empty() && f.timeline.is_none() {
                 f.what.push_str("\nwhere each thread was:\n");
