@@ -105,8 +105,18 @@ pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
             // earlier stage that also rejects it; later ones would add time,
             // not information.
             let verdict = check::pipeline_until(kata, &subject, true, Some(m.stage), &quiet);
-            let (rejected_by, note) = rejections(&verdict);
+            let (rejected_by, mut note) = rejections(&verdict);
             let mut good = rejected_by.contains(&m.stage);
+            // A model failure must show the learner how it happened.
+            let untraced = untraced_model_failures(&verdict);
+            if !untraced.is_empty() {
+                good = false;
+                note = format!(
+                    "{note}{}model failures with no timeline naming a line of the mutant: {}",
+                    if note.is_empty() { "" } else { "; " },
+                    untraced.join(", ")
+                );
+            }
             let mut second = String::new();
             if let Some(later) = m.unscanned {
                 let v = check::pipeline_with(
@@ -166,6 +176,30 @@ pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
         }
     }
     (ok, total)
+}
+
+/// The model-stage failures (findings, not limits) whose report has no
+/// timeline, or one that names no line of the code under test (`:N`).
+fn untraced_model_failures(verdict: &Verdict) -> Vec<String> {
+    let Verdict::Ran(results) = verdict else {
+        return Vec::new();
+    };
+    results
+        .iter()
+        .filter(|r| r.stage == Stage::Model)
+        .flat_map(|r| match &r.status {
+            check::Status::Fail(fs) => fs.as_slice(),
+            _ => &[],
+        })
+        .filter(|f| {
+            !f.timeline.as_deref().is_some_and(|t| {
+                t.split_whitespace().any(|w| {
+                    w.len() > 1 && w.starts_with(':') && w[1..].chars().all(|c| c.is_ascii_digit())
+                })
+            })
+        })
+        .map(|f| f.title.clone())
+        .collect()
 }
 
 /// The stages that rejected a subject, and a note when none could run.

@@ -139,6 +139,23 @@ pub fn run(args: &Args, out: &Out) -> Code {
         }
     }
 
+    if !args.no_mutants {
+        println!(
+            "{}",
+            out.bold("== a model failure replays with the same timeline")
+        );
+        for (kata, mutant, test) in REPLAYED {
+            let r = replays_the_same(kata, mutant, test);
+            if let Err(why) = &r {
+                println!("       {why}");
+            }
+            tally(
+                r.is_ok(),
+                &format!("{kata}/{mutant}: --replay model/{test}, twice"),
+            );
+        }
+    }
+
     println!(
         "xtask test: {passed} passed, {failed} failed ({:.0}s)",
         start.elapsed().as_secs_f64()
@@ -156,4 +173,73 @@ fn passes(v: &Verdict) -> bool {
         }),
         _ => false,
     }
+}
+
+/// Model failures replayed in `cargo xtask test`: a lost wakeup (a deadlock),
+/// a `Relaxed` publish (a data race), a check-then-act (an assertion) and a
+/// stranded pool worker, each by a test of the kata's model stage.
+const REPLAYED: [(&str, &str, &str); 4] = [
+    (
+        "bounded-blocking-queue",
+        "one_condvar_notify_one",
+        "two_producers_and_two_consumers_all_finish",
+    ),
+    (
+        "spsc-ring",
+        "relaxed_tail_publish",
+        "a_popped_item_was_written_before_it_is_read",
+    ),
+    (
+        "lru-cache",
+        "check_then_act_put",
+        "two_new_keys_racing_into_a_full_cache",
+    ),
+    ("thread-pool", "lost_wakeup", "a_job_wakes_an_idle_worker"),
+];
+
+/// Runs `cargo xtask check KATA --impl MUTANT --replay model/TEST` twice, as
+/// a learner would, and checks that both fail with the same timeline, one
+/// that names a line of the mutant.
+fn replays_the_same(kata: &str, mutant: &str, test: &str) -> Result<(), String> {
+    let file = format!("solutions/{kata}/mutants/{mutant}.rs");
+    let run = || -> Result<String, String> {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let o = std::process::Command::new(exe)
+            .current_dir(crate::paths::root())
+            .env("NO_COLOR", "1")
+            .args(["check", kata, "--no-miri", "--impl", &file, "--replay"])
+            .arg(format!("model/{test}"))
+            .output()
+            .map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        if o.status.code() != Some(Code::Failed as i32) {
+            return Err(format!("the replay did not fail:\n{text}"));
+        }
+        timeline_of(&text).ok_or_else(|| format!("the replay printed no timeline:\n{text}"))
+    };
+    let (first, second) = (run()?, run()?);
+    if !first.contains(" :") {
+        return Err(format!("the timeline names no line of {file}:\n{first}"));
+    }
+    if first != second {
+        return Err(format!(
+            "two replays drew different timelines:\n{first}\n---\n{second}"
+        ));
+    }
+    Ok(())
+}
+
+/// The `timeline` field of the first failure in a printed report.
+fn timeline_of(report: &str) -> Option<String> {
+    let mut lines = report
+        .lines()
+        .skip_while(|l| !l.starts_with("  timeline  "));
+    let first = lines.next()?;
+    let mut t = vec![first.trim_start_matches("  timeline  ").to_owned()];
+    t.extend(
+        lines
+            .take_while(|l| l.starts_with("            "))
+            .map(|l| l[12..].to_owned()),
+    );
+    Some(t.join("\n"))
 }

@@ -289,7 +289,12 @@ fn render_rows(
             .iter()
             .position(|t| *t == r.step.thread)
             .unwrap_or(0);
-        let what = r.text();
+        let mut what = r.text();
+        for verb in ["join ", "joined "] {
+            if let Some(whom) = what.strip_prefix(verb) {
+                what = format!("{verb}{}", thread_name(whom));
+            }
+        }
         let cells = (0..n)
             .map(|i| {
                 if i == col {
@@ -349,7 +354,7 @@ mod tests {
         let t = trace(vec![
             step("ThreadId(0)", "/k/src/lib.rs:10", "m1.lock"),
             step("ThreadId(1)", "/k/src/lib.rs:20", "cv1.wait"),
-            step("ThreadId(0)", "/s/tests/model.rs:5", "join thread 1"),
+            step("ThreadId(0)", "/s/tests/model.rs:5", "join ThreadId(1)"),
             step(
                 "ThreadId(0)",
                 "/p/crates/kata-test/src/spawn.rs:22",
