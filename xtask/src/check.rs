@@ -256,7 +256,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
     let subject = if args.solution {
         Subject::solution(&kata)
     } else if let Some(f) = &args.impl_file {
-        match Subject::file("impl", &kata, f) {
+        match Subject::file(&kata, f) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("error: {e}");

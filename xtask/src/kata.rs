@@ -115,7 +115,7 @@ impl Subject {
     }
 
     /// A single file checked in place of the kata (`--impl`, and mutants).
-    pub fn file(kind: &'static str, k: &Kata, file: &Path) -> Result<Self, String> {
+    pub fn file(k: &Kata, file: &Path) -> Result<Self, String> {
         let file = std::fs::canonicalize(file)
             .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
         if !file.is_file() {
@@ -125,7 +125,11 @@ impl Subject {
             .file_stem()
             .map(|s| s.to_string_lossy().replace('_', "-"))
             .unwrap_or_default();
-        let slug = format!("{kind}-{}-{stem}-{:08x}", k.name, short_hash(&file));
+        // Named by the file alone, not by why it is checked: `cargo xtask
+        // test` checks each mutant as a mutant, and `book --check` checks the
+        // quoted ones again as a learner would (`--impl`); one name lets the
+        // second reuse the first's build.
+        let slug = format!("file-{}-{stem}-{:08x}", k.name, short_hash(&file));
         Ok(Subject {
             lib: file.clone(),
             impl_dir: file.clone(),

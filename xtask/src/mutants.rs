@@ -94,7 +94,7 @@ pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
                     continue;
                 }
             };
-            let subject = match Subject::file("mutant", kata, &m.file) {
+            let subject = match Subject::file(kata, &m.file) {
                 Ok(s) => s,
                 Err(e) => {
                     println!("  {} {e}", out.red("FAIL"));

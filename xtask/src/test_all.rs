@@ -83,8 +83,8 @@ pub fn run(args: &Args, out: &Out) -> Code {
         }
         // The stub as shipped, not the learner's copy under katas/, which
         // may be finished, half-written or missing.
-        let stub = Subject::file("stub", k, &k.pristine_stub())
-            .map(|s| check::pipeline(k, &s, false, &quiet));
+        let stub =
+            Subject::file(k, &k.pristine_stub()).map(|s| check::pipeline(k, &s, false, &quiet));
         tally(
             matches!(stub, Ok(Verdict::NotStarted)),
             &format!("{}: the shipped stub is reported as not started", k.name),
@@ -110,8 +110,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
             .collect();
         files.sort();
         for f in files {
-            let verdict =
-                Subject::file("alternative", k, &f).map(|s| check::pipeline(k, &s, false, &quiet));
+            let verdict = Subject::file(k, &f).map(|s| check::pipeline(k, &s, false, &quiet));
             let ok = verdict.as_ref().is_ok_and(passes);
             tally(
                 ok,

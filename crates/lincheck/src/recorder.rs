@@ -63,14 +63,18 @@ pub struct ThreadRecorder<'r, Op, Ret> {
     thread: usize,
 }
 
-impl<Op: Clone, Ret> ThreadRecorder<'_, Op, Ret> {
+impl<Op: Clone + std::fmt::Debug, Ret: std::fmt::Debug> ThreadRecorder<'_, Op, Ret> {
     /// Records `op` around `f`, which performs it and returns its result.
+    /// Under loom the call and its result are also steps of the execution's
+    /// timeline (`kata_hooks::trace`), between the kata's own steps.
     pub fn call(&self, op: Op, f: impl FnOnce(&Op) -> Ret) -> Ret
     where
         Ret: Clone,
     {
         let invoke = self.recorder.tick();
+        kata_hooks::trace::step(None, || format!("call {op:?}"));
         let ret = f(&op);
+        kata_hooks::trace::step(None, || format!("returned {ret:?}"));
         let response = self.recorder.tick();
         self.recorder
             .calls
