@@ -187,6 +187,8 @@ pub struct Failure {
     pub timeline: Option<String>,
     /// The `--replay` token that re-runs just this failure.
     pub replay: Option<String>,
+    /// The test that failed, for a failure of a test stage.
+    pub test: String,
     pub output: String,
 }
 
@@ -476,7 +478,7 @@ pub fn pipeline_with(
                     took: Duration::ZERO,
                 }
             }
-            Some(exe) => run_stage(stage, exe, subject, &pkg.dir, &env, out),
+            Some(exe) => run_stage(stage, exe, subject, &pkg.dir, &env, &[], out),
             None if !theirs.is_empty() => StageResult {
                 stage,
                 status: Status::Fail(vec![suite_compile_failure(&theirs)]),
@@ -531,11 +533,11 @@ pub fn pipeline_with(
             return Verdict::Internal(format!("cargo could not build the loom model:\n{e}"));
         }
         (Some(exe), None) => {
-            let first = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, out);
-            let mut r = model_second_looks(first, |extra: &[(&str, String)]| {
+            let first = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, &[], out);
+            let mut r = model_second_looks(first, |extra: &[(&str, String)], tests: &[String]| {
                 let mut env = env.clone();
                 env.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-                run_stage(Stage::Model, exe, subject, &pkg.dir, &env, out)
+                run_stage(Stage::Model, exe, subject, &pkg.dir, &env, tests, out)
             });
             r.took = t.elapsed();
             r
@@ -611,7 +613,7 @@ fn is_limit(f: &Failure) -> bool {
 ///    step is the verdict; a search that never finishes is NOT VERIFIED.
 fn model_second_looks(
     first: StageResult,
-    mut rerun: impl FnMut(&[(&str, String)]) -> StageResult,
+    mut rerun: impl FnMut(&[(&str, String)], &[String]) -> StageResult,
 ) -> StageResult {
     let limits_only = |r: &StageResult| match &r.status {
         Status::Fail(f) | Status::Unverified(f) => f.iter().all(is_limit),
@@ -620,7 +622,18 @@ fn model_second_looks(
     if !limits_only(&first) {
         return first;
     }
+    // Only the tests that hit a limit look again (the others were explored
+    // in full), each look with a third of the first one's time: a search
+    // that did not fit at one bound is usually far smaller at the next.
+    let limited: Vec<String> = match &first.status {
+        Status::Fail(f) | Status::Unverified(f) => f.iter().map(|f| f.test.clone()).collect(),
+        _ => Vec::new(),
+    };
     let budget = ("KATA_LOOM_MAX_BRANCHES", LARGER_BRANCH_BUDGET.to_string());
+    let time = (
+        "KATA_LOOM_BUDGET_SECS",
+        format!("{:.0}", (model_time_budget().as_secs_f64() / 3.0).max(1.0)),
+    );
     let out_of_time = matches!(&first.status,
         Status::Fail(f) | Status::Unverified(f) if f.iter().any(|f| f.what.contains(OUT_OF_TIME)));
     // A search that ran out of time would only take longer with a larger
@@ -628,18 +641,25 @@ fn model_second_looks(
     let mut last = if out_of_time {
         first
     } else {
-        rerun(std::slice::from_ref(&budget))
+        rerun(&[budget.clone(), time.clone()], &limited)
     };
     if !limits_only(&last) {
         return last;
     }
     for bound in [2, 1, 0] {
-        let again = rerun(&[budget.clone(), ("KATA_LOOM_PREEMPTIONS", bound.to_string())]);
+        let again = rerun(
+            &[
+                budget.clone(),
+                time.clone(),
+                ("KATA_LOOM_PREEMPTIONS", bound.to_string()),
+            ],
+            &limited,
+        );
         match again.status {
             Status::Pass(summary) => {
                 return StageResult {
                     status: Status::Partial(format!(
-                        "{summary} at preemption bound {bound}, not {DEFAULT_PREEMPTIONS}: the busy-waits made the full search too large, so interleavings that need more than {bound} preemptions were NOT explored"
+                        "{summary} at preemption bound {bound}, not {DEFAULT_PREEMPTIONS}: the busy-waits made the full search too large, so interleavings that need more than {bound} preemptions were NOT explored (the stage's other tests were explored in full)"
                     )),
                     ..again
                 };
@@ -654,17 +674,29 @@ fn model_second_looks(
     last
 }
 
+/// The model stage's time budget per test: `KATA_LOOM_BUDGET_SECS` as the
+/// suites read it (kata-test's `model::time_budget`), 60 s by default.
+fn model_time_budget() -> Duration {
+    std::env::var("KATA_LOOM_BUDGET_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| *s > 0.0)
+        .map_or(Duration::from_secs(60), Duration::from_secs_f64)
+}
+
 fn in_subject(file: &std::path::Path, subject: &Subject) -> bool {
     let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
     file.starts_with(&subject.impl_dir)
 }
 
+/// Runs a test stage: every test of `exe`, or only those named in `only`.
 fn run_stage(
     stage: Stage,
     exe: &std::path::Path,
     subject: &Subject,
     cwd: &std::path::Path,
     env: &[(String, String)],
+    only: &[String],
     out: &Out,
 ) -> StageResult {
     let t = Instant::now();
@@ -683,6 +715,7 @@ fn run_stage(
         }
     };
     let tests = match REPLAY.get() {
+        _ if !only.is_empty() => tests.into_iter().filter(|t| only.contains(t)).collect(),
         Some(r) if r.stage == stage => {
             if !tests.contains(&r.test) {
                 return StageResult {
@@ -893,6 +926,7 @@ fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
         |v: Option<&serde_json::Value>, k: &str| v.and_then(|v| v[k].as_str()).map(str::to_owned);
     let mut f = Failure {
         title: run.name.clone(),
+        test: run.name.clone(),
         property: s(start, "property"),
         cause: s(start, "cause"),
         book: s(start, "book"),
