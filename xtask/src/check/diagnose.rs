@@ -6,41 +6,32 @@ use super::*;
 
 /// Turns a failed test into the learner's report.
 pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Failure {
-    let start = run.events("start").next();
-    let s =
-        |v: Option<&serde_json::Value>, k: &str| v.and_then(|v| v[k].as_str()).map(str::to_owned);
+    let start = run.start();
     let mut f = Failure {
         title: run.name.clone(),
         test: run.name.clone(),
-        property: s(start, "property"),
-        cause: s(start, "cause"),
-        book: s(start, "book"),
+        property: start.map(|s| s.0.to_owned()),
+        cause: start.map(|s| s.1.to_owned()),
+        book: start.map(|s| s.2.to_owned()),
         output: run.output.clone(),
         replay: Some(Replay::token(stage, &run.name)),
         ..Failure::default()
     };
     let in_kata = |loc: &str| loc.starts_with(&*subject.impl_dir.to_string_lossy());
     let panic = run
-        .events("panic")
-        .find(|p| p["learner"].is_string())
-        .or_else(|| run.events("panic").next());
+        .panics()
+        .find(|p| p.learner.is_some())
+        .or_else(|| run.panics().next());
     f.at = panic
-        .and_then(|p| p["learner"].as_str())
-        .map(str::to_owned)
+        .and_then(|p| p.learner.clone())
         .or_else(|| {
-            run.records.iter().find_map(|r| {
-                r["blocked"].as_array().and_then(|b| {
-                    b.iter().filter_map(|e| e.as_str()).find_map(|e| {
-                        e.rsplit(" at ")
-                            .next()
-                            .filter(|l| in_kata(l))
-                            .map(str::to_owned)
-                    })
-                })
-            })
+            run.panics()
+                .flat_map(|p| &p.blocked)
+                .find(|b| in_kata(&b.at))
+                .map(|b| b.at.clone())
         })
         .map(|a| paths::display(std::path::Path::new(&a)));
-    if let Some(why) = run.events("limit").next().and_then(|l| l["why"].as_str()) {
+    if let Some(why) = run.limit() {
         f.title = format!("{CHECKER_LIMIT} {}", run.name);
         f.what = why.to_owned();
         f.cause = Some("nothing found to fix; a busy-wait makes the model's search much larger than a blocking wait does. Re-run with a larger KATA_LOOM_BUDGET_SECS to finish it, or wait by blocking".into());
@@ -48,10 +39,7 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
         return f;
     }
     if matches!(stage, Stage::Functional | Stage::Stress)
-        && let Some(seed) = run
-            .events("note")
-            .find(|n| n["key"] == "seed")
-            .and_then(|n| n["value"].as_u64())
+        && let Some(seed) = run.note("seed")
     {
         f.output = format!(
             "{}(this run's spurious wakeups came from seed {seed}; `--seed {seed}` replays them)\n",
@@ -70,19 +58,17 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
     // panicking from its own source too; only a failed internal assertion
     // is loom's own bug.
     let inside_loom = panic
-        .and_then(|p| p["location"].as_str())
+        .and_then(|p| p.location.as_deref())
         .is_some_and(|l| l.contains("/loom-") && !in_kata(l))
-        && panic
-            .and_then(|p| p["message"].as_str())
-            .is_some_and(loom_internal_error);
+        && panic.is_some_and(|p| loom_internal_error(&p.message));
     if stage == Stage::Model && run.outcome == Outcome::Failed && inside_loom {
-        let msg = panic.and_then(|p| p["message"].as_str()).unwrap_or("");
+        let msg = panic.map_or("", |p| p.message.as_str());
         f.title = format!("{CHECKER_LIMIT} {}", run.name);
         f.what = format!(
             "loom, the model checker, failed one of its own internal assertions ({}), at {}. This is a known loom bug (tokio-rs/loom#252, #389) that some correct designs trigger, such as relaxed read-modify-writes racing with other stores; it says nothing about your code",
             first_line(msg),
             panic
-                .and_then(|p| p["location"].as_str())
+                .and_then(|p| p.location.as_deref())
                 .unwrap_or("loom's source")
         );
         f.cause = Some("nothing to fix in your kata: the functional and stress stages still checked it on real threads, but these interleavings were not explored".into());
@@ -91,14 +77,12 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
     }
     match &run.outcome {
         Outcome::Stalled => {
-            let stall = run.events("stall").next();
-            let report = stall.and_then(|r| r["report"].as_str()).unwrap_or_default();
-            let kind = stall.and_then(|r| r["kind"].as_str()).unwrap_or("deadlock");
+            let (kind, report) = run.stall().unwrap_or((StallKind::Deadlock, ""));
             f.what = report.replace(&format!("{}/", paths::root().display()), "");
             if f.at.is_none() {
                 f.at = first_kata_location(report, subject);
             }
-            if kind == "undecided" {
+            if kind == StallKind::Undecided {
                 // Not the kata's failure: the machine did not give the test
                 // the CPU to decide. Say so, and ask for a re-run.
                 f.title = format!("{CHECKER_LIMIT} {}", run.name);
@@ -107,18 +91,18 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
                 return f;
             }
             let why = match kind {
-                "spin" => SPIN_CAUSE,
-                "stranded" => STRANDED_CAUSE,
-                _ => STALL_CAUSE,
+                StallKind::Spin => SPIN_CAUSE,
+                StallKind::Stranded => STRANDED_CAUSE,
+                StallKind::Deadlock | StallKind::Undecided => STALL_CAUSE,
             };
             f.cause = Some(match f.cause.take() {
                 Some(c) => format!("{why}\n{c}"),
                 None => why.to_owned(),
             });
             match kind {
-                "spin" => f.book = Some("spin".into()),
-                "stranded" => f.book = Some("lost-wakeup".into()),
-                _ => {}
+                StallKind::Spin => f.book = Some("spin".into()),
+                StallKind::Stranded => f.book = Some("lost-wakeup".into()),
+                StallKind::Deadlock | StallKind::Undecided => {}
             }
         }
         Outcome::TimedOut => {
@@ -126,19 +110,20 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
         }
         Outcome::NoVerdict(why) => f.what = why.clone(),
         Outcome::Failed | Outcome::Passed => {
-            let msg = panic
-                .and_then(|p| p["message"].as_str())
-                .unwrap_or("the test failed without a panic message")
-                .to_owned();
+            let msg = panic.map_or_else(
+                || "the test failed without a panic message".to_owned(),
+                |p| p.message.clone(),
+            );
+            let root = format!("{}/", paths::root().display());
             let blocked: Vec<String> = panic
-                .and_then(|p| p["blocked"].as_array())
                 .into_iter()
-                .flatten()
-                .filter_map(|b| b.as_str())
+                .flat_map(|p| &p.blocked)
                 .map(|b| {
                     format!(
-                        "  {}",
-                        b.replace(&format!("{}/", paths::root().display()), "")
+                        "  {} is blocked in {} at {}",
+                        b.thread,
+                        b.op,
+                        b.at.replace(&root, "")
                     )
                 })
                 .collect();

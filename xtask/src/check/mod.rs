@@ -14,6 +14,7 @@ use crate::kata::{self, Kata, Subject};
 use crate::runner::{self, Outcome, TestRun};
 use crate::term::Out;
 use crate::{Code, package, paths, scan};
+use kata_verdict::StallKind;
 
 mod diagnose;
 mod failure;

@@ -94,12 +94,7 @@ pub(super) fn run_stage(
     {
         Status::Unverified(failures)
     } else if failures.is_empty() {
-        let executions: u64 = runs
-            .iter()
-            .flat_map(|r| r.events("note"))
-            .filter(|n| n["key"] == "loom_executions")
-            .filter_map(|n| n["value"].as_u64())
-            .sum();
+        let executions: u64 = runs.iter().flat_map(|r| r.notes("loom_executions")).sum();
         let mut s = plural(runs.len(), "test");
         if executions > 0 {
             s.push_str(&format!(", {executions} interleavings explored"));
@@ -107,12 +102,7 @@ pub(super) fn run_stage(
         if runs.len() < tests.len() {
             s.push_str(&format!(" ({} not run)", tests.len() - runs.len()));
         }
-        let note = |key: &str| {
-            runs.iter()
-                .flat_map(|r| r.events("note"))
-                .find(|n| n["key"] == key)
-                .and_then(|n| n["value"].as_u64())
-        };
+        let note = |key: &str| runs.iter().find_map(|r| r.note(key));
         if let (Some(runnable), Some(cpu), Some(window)) = (
             note("wait_runnable_us"),
             note("wait_cpu_us"),
