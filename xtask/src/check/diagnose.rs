@@ -45,14 +45,7 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
             "{}(this run's spurious wakeups came from seed {seed}; `--seed {seed}` replays them)\n",
             f.output
         );
-        f.cause = Some(
-            format!(
-                "{}\nreplay this run's spurious wakeups with --seed {seed}",
-                f.cause.take().unwrap_or_default()
-            )
-            .trim_start()
-            .to_owned(),
-        );
+        // The `replay` line carries the seed: `--replay <stage>/<test>@seed`.
     }
     // loom reports what it finds (a data race, a deadlock, a leak) by
     // panicking from its own source too; only a failed internal assertion
