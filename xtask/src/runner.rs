@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use kata_verdict::{Line, Panic, Record, StallKind};
 
 /// How a test ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub enum Outcome {
 pub struct TestRun {
     pub name: String,
     pub outcome: Outcome,
-    pub records: Vec<Value>,
+    pub records: Vec<Record>,
     /// The test's stdout and stderr, interleaved.
     pub output: String,
 }
@@ -45,8 +45,50 @@ impl TestRun {
         self.outcome == Outcome::Passed
     }
 
-    pub fn events(&self, event: &str) -> impl Iterator<Item = &Value> {
-        self.records.iter().filter(move |r| r["event"] == event)
+    /// What the test set out to check: (property, cause, book topic).
+    pub fn start(&self) -> Option<(&str, &str, &str)> {
+        self.records.iter().find_map(|r| match r {
+            Record::Start {
+                property,
+                cause,
+                book,
+            } => Some((property.as_str(), cause.as_str(), book.as_str())),
+            _ => None,
+        })
+    }
+
+    pub fn panics(&self) -> impl Iterator<Item = &Panic> {
+        self.records.iter().filter_map(|r| match r {
+            Record::Panic(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    pub fn stall(&self) -> Option<(StallKind, &str)> {
+        self.records.iter().find_map(|r| match r {
+            Record::Stall { kind, report } => Some((*kind, report.as_str())),
+            _ => None,
+        })
+    }
+
+    pub fn limit(&self) -> Option<&str> {
+        self.records.iter().find_map(|r| match r {
+            Record::Limit { why } => Some(why.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The values of every note `key` the test wrote.
+    pub fn notes<'a>(&'a self, key: &'a str) -> impl Iterator<Item = u64> + 'a {
+        self.records.iter().filter_map(move |r| match r {
+            Record::Note { key: k, value } if k == key => Some(*value),
+            _ => None,
+        })
+    }
+
+    /// The value of the test's first note `key`, if it wrote one.
+    pub fn note(&self, key: &str) -> Option<u64> {
+        self.notes(key).next()
     }
 }
 
@@ -167,23 +209,25 @@ fn run_one(exe: &Path, index: usize, name: &str, opts: &Options<'_>) -> TestRun 
             };
         }
     };
-    let records: Vec<Value> = std::fs::read_to_string(&report)
+    let records: Vec<Record> = std::fs::read_to_string(&report)
         .unwrap_or_default()
         .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|r| r["nonce"] == nonce.as_str())
+        .filter_map(|l| Line::parse(l, &nonce))
         .collect();
     let output = std::fs::read_to_string(&output).unwrap_or_default();
-    let has = |e: &str| records.iter().any(|r| r["event"] == e);
+    let has = |is: fn(&Record) -> bool| records.iter().any(is);
+    let stalled = has(|r| matches!(r, Record::Stall { .. }));
+    let passed = has(|r| matches!(r, Record::Pass));
+    let failed = has(|r| matches!(r, Record::Fail | Record::Panic(_)));
     let outcome = match status {
         None => Outcome::TimedOut,
-        Some(_) if has("stall") => Outcome::Stalled,
+        Some(_) if stalled => Outcome::Stalled,
         // A panic the kata caught and swallowed still fails the test: the
         // hook recorded it before any unwinding (the suite's expected
         // panics are never recorded).
-        Some(s) if s.success() && has("pass") && !has("fail") && !has("panic") => Outcome::Passed,
-        Some(_) if has("fail") || has("panic") => Outcome::Failed,
-        Some(s) => Outcome::NoVerdict(describe(s, has("start"))),
+        Some(s) if s.success() && passed && !failed => Outcome::Passed,
+        Some(_) if failed => Outcome::Failed,
+        Some(s) => Outcome::NoVerdict(describe(s, has(|r| matches!(r, Record::Start { .. })))),
     };
     TestRun {
         name: name.to_owned(),

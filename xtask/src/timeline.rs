@@ -9,7 +9,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde_json::Value;
+use kata_verdict::{Panic, Step};
 
 /// Rows shown unless `--trace-steps` says otherwise: with a header and the
 /// failure line, a timeline stays within 40 lines.
@@ -28,15 +28,6 @@ fn rows() -> usize {
     ROWS.load(Ordering::Relaxed)
 }
 
-/// One recorded step.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Step {
-    pub thread: String,
-    /// `file:line`, or empty when no call site names the step.
-    pub at: String,
-    pub what: String,
-}
-
 /// The steps of one failing execution.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trace {
@@ -48,24 +39,14 @@ pub struct Trace {
 
 impl Trace {
     /// The trace a panic record carries, if it has steps.
-    pub fn from_record(panic: &Value) -> Option<Trace> {
-        let steps: Vec<Step> = panic["trace"]
-            .as_array()?
-            .iter()
-            .filter_map(|row| {
-                let cell = |i: usize| row.get(i).and_then(Value::as_str).map(str::to_owned);
-                Some(Step {
-                    thread: cell(0)?,
-                    at: cell(1)?,
-                    what: cell(2)?,
-                })
-            })
-            .collect();
-        if steps.is_empty() {
+    pub fn from_panic(panic: &Panic) -> Option<Trace> {
+        if panic.trace.is_empty() {
             return None;
         }
-        let total = panic["trace_steps"].as_u64().unwrap_or(steps.len() as u64);
-        Some(Trace { steps, total })
+        Some(Trace {
+            steps: panic.trace.clone(),
+            total: panic.trace_steps.max(panic.trace.len() as u64),
+        })
     }
 }
 
@@ -197,9 +178,9 @@ fn cell(what: &str, place: &str, w: usize) -> String {
 /// The timeline of a failing test's panic record, if it carries steps (a
 /// model-stage failure): its steps, then the threads still blocked, then
 /// the failure.
-pub fn for_panic(panic: &Value, kata_dir: &str) -> Option<String> {
-    let trace = Trace::from_record(panic)?;
-    let message = panic["message"].as_str().unwrap_or("the test failed");
+pub fn for_panic(panic: &Panic, kata_dir: &str) -> Option<String> {
+    let trace = Trace::from_panic(panic)?;
+    let message = panic.message.as_str();
     let failure = if message.starts_with("deadlock;") {
         // loom's own words list thread ids and internal states.
         "deadlock: every thread that has not finished is blocked, and none can wake another"
@@ -217,24 +198,17 @@ pub fn render(trace: &Trace, blocked: &[Step], failure: &str, kata_dir: &str) ->
     render_rows(trace, blocked, failure, kata_dir, rows())
 }
 
-/// The threads a panic record lists as blocked ("X is blocked in OP at
-/// F:L"), as steps for [`render`].
-pub fn blocked_steps(panic: &Value) -> Vec<Step> {
-    panic["blocked"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .filter_map(|b| {
-            let (thread, rest) = b.split_once(" is blocked in ")?;
-            let (op, at) = rest.rsplit_once(" at ")?;
-            Some(Step {
-                thread: thread.to_owned(),
-                at: at.to_owned(),
-                // `Condvar::wait` -> `blocked in wait`: the step before it
-                // names the primitive.
-                what: format!("blocked in {}", op.rsplit("::").next().unwrap_or(op)),
-            })
+/// The threads a panic record lists as blocked, as steps for [`render`].
+pub fn blocked_steps(panic: &Panic) -> Vec<Step> {
+    panic
+        .blocked
+        .iter()
+        .map(|b| Step {
+            thread: b.thread.clone(),
+            at: b.at.clone(),
+            // `Condvar::wait` -> `blocked in wait`: the step before it names
+            // the primitive.
+            what: format!("blocked in {}", b.op.rsplit("::").next().unwrap_or(&b.op)),
         })
         .collect()
 }
@@ -330,8 +304,12 @@ mod tests {
             "{}/src/timeline_fixtures/{name}.json",
             env!("CARGO_MANIFEST_DIR")
         );
-        let record: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let text = for_panic(&record, kata_dir).expect("a trace");
+        let record: kata_verdict::Record =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let kata_verdict::Record::Panic(panic) = record else {
+            panic!("{path} is not a panic record");
+        };
+        let text = for_panic(&panic, kata_dir).expect("a trace");
         assert!(text.lines().count() <= 40, "{text}");
         insta::assert_snapshot!(name, text);
     }
@@ -425,9 +403,15 @@ mod tests {
             step("a", "/k/a.rs:1", "m1.lock"),
             step("a", "/k/a.rs:2", "m2.lock"),
         ]);
-        let panic = serde_json::json!({
-            "blocked": ["a is blocked in Mutex::lock at /k/a.rs:7", "b is blocked in Mutex::lock at /k/a.rs:2"]
-        });
+        let blocked_at = |thread: &str, at: &str| kata_verdict::Blocked {
+            thread: thread.into(),
+            op: "Mutex::lock".into(),
+            at: at.into(),
+        };
+        let panic = Panic {
+            blocked: vec![blocked_at("a", "/k/a.rs:7"), blocked_at("b", "/k/a.rs:2")],
+            ..Panic::default()
+        };
         let blocked = blocked_steps(&panic);
         assert_eq!(blocked.len(), 2);
         let text = render_rows(&t, &blocked, "deadlock", "/k/", 1);

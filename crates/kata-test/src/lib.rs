@@ -33,7 +33,6 @@
 
 mod events;
 pub mod jitter;
-mod json;
 #[cfg(loom)]
 pub mod model;
 pub mod record;

@@ -19,7 +19,7 @@ use std::panic::{self, PanicHookInfo};
 use std::sync::{Once, OnceLock};
 
 use crate::Property;
-use crate::json::Object;
+use kata_verdict::{Blocked, Line, Panic, Record, Step};
 
 struct Channel {
     path: String,
@@ -55,11 +55,16 @@ pub(crate) fn open() {
     let _ = channel();
 }
 
-/// Appends one record. Lines are short and the file is opened in append
-/// mode, so records from different threads never interleave.
-pub(crate) fn write(record: Object) {
+/// Appends one record. Each is written with one call on a file opened in
+/// append mode, so records from different threads never interleave.
+pub(crate) fn write(record: Record) {
     let Some(ch) = channel() else { return };
-    let line = record.str("nonce", &ch.nonce).finish() + "\n";
+    let line = Line {
+        record,
+        nonce: ch.nonce.clone(),
+    }
+    .to_json()
+        + "\n";
     if let Ok(mut f) = OpenOptions::new().append(true).create(true).open(&ch.path) {
         let _ = f.write_all(line.as_bytes());
     }
@@ -81,45 +86,41 @@ pub(crate) fn start(property: &'static Property) {
             default(info);
         }));
     });
-    write(
-        Object::new()
-            .str("event", "start")
-            .str("property", property.name)
-            .str("cause", property.cause)
-            .str("book", property.book),
-    );
+    write(Record::Start {
+        property: property.name.to_owned(),
+        cause: property.cause.to_owned(),
+        book: property.book.to_owned(),
+    });
 }
 
 pub(crate) fn finish(passed: bool) {
-    write(Object::new().str("event", if passed { "pass" } else { "fail" }));
+    write(if passed { Record::Pass } else { Record::Fail });
 }
 
 /// Records a hang diagnosed by the watchdog.
 pub(crate) fn stall(kind: crate::StallKind, report: &str) {
-    write(
-        Object::new()
-            .str("event", "stall")
-            .str("kind", kind.name())
-            .str("report", report),
-    );
+    write(Record::Stall {
+        kind,
+        report: report.to_owned(),
+    });
 }
 
 /// Records that the test could not decide within the checker's limits (not
 /// a failure of the kata; the verdict says NOT VERIFIED).
 #[cfg_attr(not(loom), allow(dead_code))]
 pub(crate) fn limit(why: &str) {
-    write(Object::new().str("event", "limit").str("why", why));
+    write(Record::Limit {
+        why: why.to_owned(),
+    });
 }
 
 /// Records a fact the runner prints with the verdict, e.g. how many loom
 /// executions a model test explored.
 pub fn note(key: &str, value: u64) {
-    write(
-        Object::new()
-            .str("event", "note")
-            .str("key", key)
-            .num("value", value),
-    );
+    write(Record::Note {
+        key: key.to_owned(),
+        value,
+    });
 }
 
 /// The payload of [`expected_panic`].
@@ -212,44 +213,39 @@ fn record_panic(info: &PanicHookInfo<'_>) {
 
     // A deadlock found by loom says only that every thread is blocked; the
     // facade knows where each one is.
-    let blocked: Vec<String> = kata_hooks::blocked_threads()
+    let blocked = kata_hooks::blocked_threads()
         .into_iter()
-        .map(|b| {
-            format!(
-                "{} is blocked in {} at {}:{}",
-                b.thread,
-                b.op,
-                b.location.file(),
-                b.location.line()
-            )
+        .map(|b| Blocked {
+            thread: b.thread,
+            op: b.op.to_owned(),
+            at: format!("{}:{}", b.location.file(), b.location.line()),
         })
         .collect();
 
     // Under loom, the steps of the failing execution, for the timeline.
-    let (steps, taken) = kata_hooks::trace::steps();
-    let steps: Vec<Vec<String>> = steps
+    let (steps, trace_steps) = kata_hooks::trace::steps();
+    let trace = steps
         .into_iter()
-        .map(|s| {
-            let at = if s.line == 0 {
+        .map(|s| Step {
+            at: if s.line == 0 {
                 String::new()
             } else {
                 format!("{}:{}", s.file, s.line)
-            };
-            vec![s.thread, at, s.what]
+            },
+            thread: s.thread,
+            what: s.what,
         })
         .collect();
 
-    write(
-        Object::new()
-            .str("event", "panic")
-            .str("message", &message)
-            .opt("location", location.as_deref())
-            .opt("learner", learner.as_deref())
-            .opt("thread", thread.as_deref())
-            .list("blocked", &blocked)
-            .rows("trace", &steps)
-            .num("trace_steps", taken),
-    );
+    write(Record::Panic(Panic {
+        message,
+        location,
+        learner,
+        thread,
+        blocked,
+        trace,
+        trace_steps,
+    }));
 }
 
 /// Finds the first `at FILE:LINE:COL` line of a rendered backtrace whose file

@@ -68,27 +68,7 @@ fn env_secs(keys: &[&str]) -> Option<Duration> {
     })
 }
 
-/// What the watchdog concluded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StallKind {
-    Deadlock,
-    Spin,
-    /// No progress while the suite's callers retried, and every thread the
-    /// kata spawned slept in a wait the whole time.
-    Stranded,
-    Undecided,
-}
-
-impl StallKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            StallKind::Deadlock => "deadlock",
-            StallKind::Spin => "spin",
-            StallKind::Stranded => "stranded",
-            StallKind::Undecided => "undecided",
-        }
-    }
-}
+pub use kata_verdict::StallKind;
 
 /// A thread that ends the process, with a report, when the test stops making
 /// progress. Stops when dropped.
