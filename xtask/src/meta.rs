@@ -116,6 +116,7 @@ pub fn problems() -> Vec<String> {
             }
         }
     }
+    out.extend(unknown_book_topics());
     for m in &metas {
         // The learner's own folder under katas/ may be missing or broken:
         // what must exist is what the project ships.
@@ -170,5 +171,77 @@ mod tests {
     fn katas_toml_matches_the_folders() {
         let problems = super::problems();
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
+
+/// Every book topic a failure can send the learner to, where it is named:
+/// each suite's `Property { book: "..." }` and the checker's own. A key
+/// missing from `book/topics.toml` would print "book topic `x`" instead of
+/// a section.
+fn unknown_book_topics() -> Vec<String> {
+    let topics = std::fs::read_to_string(paths::root().join("book/topics.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("topics")?.as_table().cloned())
+        .unwrap_or_default();
+    let mut files = Vec::new();
+    let mut stack = vec![paths::solutions(), paths::root().join("xtask/src/check")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs")
+                && (p.components().any(|c| c.as_os_str() == "tests")
+                    || p.starts_with(paths::root().join("xtask")))
+            {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for key in book_keys(&text) {
+            if !topics.contains_key(key) {
+                out.push(format!(
+                    "{} names the book topic `{key}`, which book/topics.toml does not define: add it there, or use one it has",
+                    paths::display(&f)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The book topic keys named in Rust source: `book: "key"`,
+/// `book: Some("key"` and `book = Some("key"`.
+fn book_keys(text: &str) -> Vec<&str> {
+    let mut keys = Vec::new();
+    for marker in ["book: \"", "book: Some(\"", "book = Some(\""] {
+        let mut rest = text;
+        while let Some(i) = rest.find(marker) {
+            rest = &rest[i + marker.len()..];
+            if let Some(end) = rest.find('"') {
+                keys.push(&rest[..end]);
+            }
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod topic_tests {
+    #[test]
+    fn book_keys_are_found_in_each_form() {
+        let src = r#"Property { name: "n", cause: "c", book: "lost-wakeup" }; f.book = Some("spin".into()); Failure { book: Some("facade".into()) }"#;
+        assert_eq!(super::book_keys(src), ["lost-wakeup", "facade", "spin"]);
+    }
+
+    #[test]
+    fn every_book_topic_named_by_a_suite_or_the_checker_exists() {
+        let unknown = super::unknown_book_topics();
+        assert!(unknown.is_empty(), "{unknown:#?}");
     }
 }

@@ -191,6 +191,7 @@ fn untraced_model_failures(verdict: &Verdict) -> Vec<String> {
             check::Status::Fail(fs) => fs.as_slice(),
             _ => &[],
         })
+        .filter(|f| f.limit.is_none())
         .filter(|f| {
             !f.timeline.as_deref().is_some_and(|t| {
                 t.split_whitespace().any(|w| {

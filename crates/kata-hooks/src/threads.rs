@@ -279,8 +279,9 @@ pub fn current_live_id() -> Option<u64> {
     CURRENT.try_with(|c| c.get()).ok().flatten()
 }
 
+/// The current thread's name, or its id when it has none.
 #[cfg(loom)]
-pub(crate) fn current_label() -> String {
+pub fn current_label() -> String {
     let t = loom::thread::current();
     match t.name() {
         Some(name) => name.to_owned(),
@@ -288,8 +289,9 @@ pub(crate) fn current_label() -> String {
     }
 }
 
+/// The current thread's name, or its id when it has none.
 #[cfg(not(loom))]
-pub(crate) fn current_label() -> String {
+pub fn current_label() -> String {
     let t = std::thread::current();
     match t.name() {
         Some(name) => name.to_owned(),

@@ -33,6 +33,7 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
         .map(|a| paths::display(std::path::Path::new(&a)));
     if let Some(why) = run.limit() {
         f.title = format!("{CHECKER_LIMIT} {}", run.name);
+        f.limit = Some(Limit::OutOfTime);
         f.what = why.to_owned();
         f.cause = Some("nothing found to fix; a busy-wait makes the model's search much larger than a blocking wait does. Re-run with a larger KATA_LOOM_BUDGET_SECS to finish it, or wait by blocking".into());
         f.book = Some("checker-limits".into());
@@ -57,6 +58,7 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
     if stage == Stage::Model && run.outcome == Outcome::Failed && inside_loom {
         let msg = panic.map_or("", |p| p.message.as_str());
         f.title = format!("{CHECKER_LIMIT} {}", run.name);
+        f.limit = Some(Limit::LoomBug);
         f.what = format!(
             "loom, the model checker, failed one of its own internal assertions ({}), at {}. This is a known loom bug (tokio-rs/loom#252, #389) that some correct designs trigger, such as relaxed read-modify-writes racing with other stores; it says nothing about your code",
             first_line(msg),
@@ -79,6 +81,7 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
                 // Not the kata's failure: the machine did not give the test
                 // the CPU to decide. Say so, and ask for a re-run.
                 f.title = format!("{CHECKER_LIMIT} {}", run.name);
+                f.limit = Some(Limit::TooBusy);
                 f.cause = Some("the machine was too busy for this test to decide: re-run when it is quieter (or raise KATA_WALL_SECS)".into());
                 f.book = Some("checker-limits".into());
                 return f;
@@ -122,6 +125,9 @@ pub(super) fn test_failure(stage: Stage, run: &TestRun, subject: &Subject) -> Fa
                 .collect();
             let (what, cause, book) = classify(stage, &msg);
             f.what = what;
+            if stage == Stage::Model && msg.contains("Model exceeded maximum number of branches") {
+                f.limit = Some(Limit::GaveUp);
+            }
             f.timeline = panic
                 .and_then(|p| crate::timeline::for_panic(p, &subject.impl_dir.to_string_lossy()));
             // The timeline ends with the same threads, blocked.

@@ -3,15 +3,11 @@
 
 use super::*;
 
-/// The marker [`classify`] puts in a branch-limit failure.
+/// How a branch-limit failure says it.
 pub(super) const GAVE_UP: &str = "loom gave up after too many steps";
 
 /// The branch budget of the second look at a model loom gave up on.
 pub(super) const LARGER_BRANCH_BUDGET: usize = 200_000;
-
-/// What a model test that ran out of its time budget says (kata-test's
-/// `model::run`).
-pub(super) const OUT_OF_TIME: &str = "did not finish the search within its time budget";
 
 /// The preemption bound of the model stage unless a test says otherwise
 /// (kata-test's `model::DEFAULT_PREEMPTIONS`).
@@ -23,7 +19,7 @@ pub(super) const CHECKER_LIMIT: &str = "not verified:";
 /// Whether a failure is a limit of the search (loom gave up on its branch
 /// budget, or ran out of time), not a finding.
 pub(super) fn is_limit(f: &Failure) -> bool {
-    f.what.contains(GAVE_UP) || f.title.starts_with(CHECKER_LIMIT)
+    f.limit.is_some()
 }
 
 /// The model stage's policy when the search, not the kata, hit a limit
@@ -58,7 +54,7 @@ pub(super) fn model_second_looks(
         format!("{:.0}", (model_time_budget().as_secs_f64() / 3.0).max(1.0)),
     );
     let out_of_time = matches!(&first.status,
-        Status::Fail(f) | Status::Unverified(f) if f.iter().any(|f| f.what.contains(OUT_OF_TIME)));
+        Status::Fail(f) | Status::Unverified(f) if f.iter().any(|f| f.limit == Some(Limit::OutOfTime)));
     // A search that ran out of time would only take longer with a larger
     // branch budget: go straight to the lower bounds.
     let mut last = if out_of_time {

@@ -79,7 +79,22 @@ pub struct Failure {
     pub replay: Option<String>,
     /// The test that failed, for a failure of a test stage.
     pub test: String,
+    /// Set when the failure is a limit of the checker, not a finding.
+    pub limit: Option<Limit>,
     pub output: String,
+}
+
+/// Why a stage could not decide, through no proven fault of the kata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// loom gave up on an execution after its branch budget (a busy-wait).
+    GaveUp,
+    /// The model's search did not finish within its time budget.
+    OutOfTime,
+    /// loom failed one of its own internal assertions.
+    LoomBug,
+    /// The machine was too busy for the watchdog to decide.
+    TooBusy,
 }
 
 #[derive(Debug, Clone)]
