@@ -23,7 +23,7 @@ pub(super) fn progress(out: &Out, r: &StageResult) {
 pub(super) fn progress_line(out: &Out, r: &StageResult) -> String {
     let name = format!("{:<10}", r.stage.name());
     let took = out.dim(&format!("{:.1}s", r.took.as_secs_f64()));
-    let line = match &r.status {
+    match &r.status {
         Status::Pass(s) => format!("  {} {name} {s} {took}", out.green("ok  ")),
         Status::Fail(f) => format!(
             "  {} {name} {} {took}",
@@ -36,8 +36,7 @@ pub(super) fn progress_line(out: &Out, r: &StageResult) -> String {
             out.yellow("????")
         ),
         Status::Partial(s) => format!("  {} {name} {s} {took}", out.yellow("part")),
-    };
-    line
+    }
 }
 
 /// Resolves a book topic key through `book/topics.toml`.
