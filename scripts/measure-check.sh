@@ -1,24 +1,86 @@
 #!/usr/bin/env bash
-# Measures how long `cargo xtask check` takes: cold (nothing built yet for
-# the check packages), warm (the same check again), and how long a
-# deadlocking file takes to be diagnosed. Prints one line per figure.
+# Measures what the learner waits for, on this machine:
 #
-#   bash scripts/measure-check.sh            # all three
-#   WARM_RUNS=10 bash scripts/measure-check.sh
+# 1. edit-to-verdict for a passing kata, every kata: a scratch copy of the
+#    reference solution is touched, then checked (`check --impl`, as the
+#    learner's own file would be), RUNS times; the median is reported;
+# 2. beside it, in the same run and interleaved with it, rustlings (the tool
+#    learners already know) doing the same: touch `threads2.rs`, then
+#    `rustlings run threads2`; the ratio of medians is reported;
+# 3. how long a deadlocking file takes to be diagnosed.
+#
+#   bash scripts/measure-check.sh                 # every kata, 3 runs each
+#   RUNS=5 bash scripts/measure-check.sh foobar   # one kata, 5 runs
+#
+# rustlings is installed into target/tools (once) and initialised in
+# target/rustlings, with its own solution of threads2 in place so that
+# `run` compiles and runs it. Nothing under katas/ is touched. The Miri
+# stage is left out (`--no-miri`): it is a separate, minutes-long cost the
+# README states on its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-kata=bounded-blocking-queue
-deadlock=solutions/$kata/mutants/missing_notify_in_dequeue.rs
-runs=${WARM_RUNS:-5}
+runs=${RUNS:-3}
+katas=("$@")
+if [ ${#katas[@]} -eq 0 ]; then
+    mapfile -t katas < <(sed -n 's/^name = "\(.*\)"/\1/p' katas.toml)
+fi
 
 cargo build --quiet -p xtask
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN { printf "%.1f", e - s }'; }
+tools=target/tools
+rustlings=$tools/bin/rustlings
+if [ ! -x "$rustlings" ]; then
+    echo "installing rustlings 6.5.0 into $tools (once) ..."
+    cargo install --quiet --locked rustlings --version 6.5.0 --root "$tools"
+fi
+rl=target/rustlings/rustlings
+if [ ! -d "$rl" ]; then
+    mkdir -p target/rustlings
+    (cd target/rustlings && "../../$rustlings" init </dev/null >/dev/null)
+fi
+cp "$rl/solutions/20_threads/threads2.rs" "$rl/exercises/20_threads/threads2.rs"
 
-rm -rf target/kata-check
-echo "cores: $(nproc)"
-echo "cold  check $kata --solution: $(secs cargo xtask check $kata --solution) s"
-warm=()
-for _ in $(seq "$runs"); do warm+=("$(secs cargo xtask check $kata --solution)"); done
-printf 'warm  check %s --solution: %s s (min of %s; all: %s)\n' "$kata" \
-  "$(printf '%s\n' "${warm[@]}" | sort -n | head -1)" "$runs" "${warm[*]}"
-echo "deadlock diagnosed (--impl $deadlock): $(secs cargo xtask check $kata --impl $deadlock) s"
+secs() {
+    local s e
+    s=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 </dev/null || true
+    e=$(date +%s.%N)
+    awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+scratch=target/measure
+mkdir -p "$scratch"
+echo "cores: $(nproc); runs per kata: $runs; edit = touch, then check (warm)"
+echo
+echo "| kata | edit-to-verdict, median (s) | rustlings run threads2, median (s) | ratio |"
+echo "|---|---|---|---|"
+all_ours=()
+all_theirs=()
+for kata in "${katas[@]}"; do
+    file=$scratch/${kata//-/_}.rs
+    cp "solutions/$kata/src/lib.rs" "$file"
+    # A first check builds what the warm ones reuse.
+    cargo xtask check "$kata" --impl "$file" --no-miri >/dev/null 2>&1 || true
+    ours=()
+    theirs=()
+    for _ in $(seq "$runs"); do
+        touch "$file"
+        ours+=("$(secs cargo xtask check "$kata" --impl "$file" --no-miri)")
+        touch "$rl/exercises/20_threads/threads2.rs"
+        theirs+=("$(cd "$rl" && secs "../../../$rustlings" run threads2)")
+    done
+    m_ours=$(median "${ours[@]}")
+    m_theirs=$(median "${theirs[@]}")
+    all_ours+=("${ours[@]}")
+    all_theirs+=("${theirs[@]}")
+    printf '| %s | %s | %s | %s× |\n' "$kata" "$m_ours" "$m_theirs" \
+        "$(awk -v a="$m_ours" -v b="$m_theirs" 'BEGIN { printf "%.0f", a / b }')"
+done
+m_ours=$(median "${all_ours[@]}")
+m_theirs=$(median "${all_theirs[@]}")
+printf '| **all** | %s | %s | %s× |\n' "$m_ours" "$m_theirs" \
+    "$(awk -v a="$m_ours" -v b="$m_theirs" 'BEGIN { printf "%.0f", a / b }')"
+
+deadlock=solutions/bounded-blocking-queue/mutants/missing_notify_in_dequeue.rs
+echo
+echo "deadlock diagnosed (check bounded-blocking-queue --impl $deadlock): $(secs cargo xtask check bounded-blocking-queue --impl $deadlock) s"
