@@ -91,6 +91,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
                     seed: Some(check::seed()),
                     no_miri: false,
                     replay: None,
+                    only: None,
                     trace_steps: crate::timeline::DEFAULT_ROWS,
                 },
                 out,

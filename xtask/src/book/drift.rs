@@ -88,7 +88,16 @@ fn quotes_in(markdown: &str) -> Vec<Quote> {
 
 /// Runs the real checker on the mutant, as a learner would see it in a
 /// pipe: no colour, no progress line.
+///
+/// A quote named `<mutant>.model.txt` shows the model stage alone
+/// (`--only model`): for a mutant that real threads catch on most runs but
+/// not all, the chapter's argument about what loom finds stays true on
+/// every run.
 fn generate((kata, stem): &Quote) -> Result<String, String> {
+    let (stem, only) = match stem.strip_suffix(".model") {
+        Some(mutant) => (mutant, Some("model")),
+        None => (stem.as_str(), None),
+    };
     let mutant = paths::solutions()
         .join(kata)
         .join("mutants")
@@ -105,6 +114,7 @@ fn generate((kata, stem): &Quote) -> Result<String, String> {
         .env("NO_COLOR", "1")
         .args(["check", kata, "--impl"])
         .arg(paths::display(&mutant))
+        .args(only.map(|stage| ["--only", stage]).into_iter().flatten())
         .output()
         .map_err(|e| e.to_string())?;
     let report = String::from_utf8_lossy(&output.stdout);

@@ -57,13 +57,19 @@ pub struct Args {
     /// same randomness; real threads' timing cannot be replayed).
     #[arg(long, value_name = "TOKEN")]
     pub replay: Option<String>,
+    /// Run only this test stage (functional, stress or model) after the
+    /// build, e.g. to see what loom says about an answer that real threads
+    /// already reject. Never a verdict: the other stages do not run.
+    #[arg(long, value_name = "STAGE", conflicts_with = "replay")]
+    pub only: Option<String>,
     /// How many steps of a failing interleaving the timeline shows (the
     /// last ones before the failure).
     #[arg(long, value_name = "N", default_value_t = crate::timeline::DEFAULT_ROWS)]
     pub trace_steps: usize,
 }
 
-/// One test to re-run alone (`--replay`).
+/// One test to re-run alone (`--replay`), or one stage to run alone
+/// (`--only`, whose `test` is empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Replay {
     pub stage: Stage,
@@ -100,6 +106,29 @@ impl Replay {
         })
     }
 
+    /// `--only STAGE`.
+    pub fn only(stage: &str) -> Result<Replay, String> {
+        match Stage::parse(stage) {
+            Some(stage @ (Stage::Functional | Stage::Stress | Stage::Model)) => Ok(Replay {
+                stage,
+                test: String::new(),
+                seed: None,
+            }),
+            _ => Err(format!(
+                "--only takes functional, stress or model, not `{stage}`"
+            )),
+        }
+    }
+
+    /// What runs, as the flag that asked for it.
+    pub fn flag(&self) -> String {
+        if self.test.is_empty() {
+            format!("--only {}", self.stage.name())
+        } else {
+            format!("--replay {}/{}", self.stage.name(), self.test)
+        }
+    }
+
     /// The token that names this test's failure, for a report.
     pub fn token(stage: Stage, test: &str) -> String {
         match stage {
@@ -117,7 +146,7 @@ fn replay_skips(stage: Stage) -> Option<StageResult> {
     let r = REPLAY.get()?;
     (r.stage != stage).then(|| StageResult {
         stage,
-        status: Status::Skip(format!("--replay runs only {}/{}", r.stage.name(), r.test)),
+        status: Status::Skip(format!("not run: {}", r.flag())),
         took: Duration::ZERO,
     })
 }
@@ -137,8 +166,13 @@ pub fn seed() -> u64 {
 
 pub fn run(args: &Args, out: &Out) -> Code {
     crate::timeline::set_rows(args.trace_steps);
-    if let Some(token) = &args.replay {
-        match Replay::parse(token) {
+    let asked = match (&args.replay, &args.only) {
+        (Some(token), _) => Some(Replay::parse(token)),
+        (None, Some(stage)) => Some(Replay::only(stage)),
+        (None, None) => None,
+    };
+    if let Some(asked) = asked {
+        match asked {
             Ok(r) => {
                 if let Some(seed) = r.seed.or(args.seed) {
                     let _ = SEED.set(seed);
@@ -232,6 +266,9 @@ fn rerun_command(args: &Args) -> String {
     }
     if let Some(r) = &args.replay {
         s.push_str(&format!(" --replay {r}"));
+    }
+    if let Some(stage) = &args.only {
+        s.push_str(&format!(" --only {stage}"));
     }
     s
 }

@@ -137,7 +137,14 @@ fn report_into(
             if let (None, Some((stage, limits))) = (failing, unverified) {
                 o.push('\n');
                 for f in limits.iter().take(3) {
-                    print_failure(o, stage, f, rerun, replay.is_some(), out);
+                    print_failure(
+                        o,
+                        stage,
+                        f,
+                        rerun,
+                        replay.is_some_and(|r| !r.test.is_empty()),
+                        out,
+                    );
                 }
                 let _ = writeln!(
                     o,
@@ -150,16 +157,25 @@ fn report_into(
                 return Code::Failed;
             }
             match failing {
+                None if replay.is_some_and(|r| r.test.is_empty()) => {
+                    let r = replay.expect("matched");
+                    let _ = writeln!(
+                        o,
+                        "{} the {} stage finds no bug, but the other stages did not run ({}), so this is not a verdict on {kata}. Run `cargo xtask check {kata}` for one.",
+                        out.yellow("only:"),
+                        r.stage.name(),
+                        r.flag()
+                    );
+                    Code::Ok
+                }
                 None if replay.is_some() => {
                     let r = replay.expect("matched");
                     let _ = writeln!(
                         o,
-                        "{} {}/{} did not fail this time. This is not a verdict on {}: for a model test, whose search is deterministic, it means the code changed; for a test on real threads, that its timing did. Run `cargo xtask check {}` for a verdict.",
+                        "{} {}/{} did not fail this time. This is not a verdict on {kata}: for a model test, whose search is deterministic, it means the code changed; for a test on real threads, that its timing did. Run `cargo xtask check {kata}` for a verdict.",
                         out.yellow("replayed:"),
                         r.stage.name(),
                         r.test,
-                        kata,
-                        kata
                     );
                     Code::Ok
                 }
@@ -193,7 +209,14 @@ fn report_into(
                 Some((stage, failures)) => {
                     o.push('\n');
                     for f in failures.iter().take(3) {
-                        print_failure(o, stage, f, rerun, replay.is_some(), out);
+                        print_failure(
+                            o,
+                            stage,
+                            f,
+                            rerun,
+                            replay.is_some_and(|r| !r.test.is_empty()),
+                            out,
+                        );
                     }
                     if failures.len() > 3 {
                         let _ = writeln!(o, "  ... and {} more like it\n", failures.len() - 3);
@@ -455,6 +478,12 @@ mod tests {
             "a_replay_that_passed",
             seen(&passed_this_time, Some(&replay))
         );
+        // `--only model` that finds nothing is not a pass either.
+        let only = Replay::only("model").unwrap();
+        let text = seen(&passed_this_time, Some(&only));
+        assert!(!text.contains("PASS"), "{text}");
+        insta::assert_snapshot!("only_one_stage", text);
+        assert!(Replay::only("api").is_err());
     }
 
     #[test]

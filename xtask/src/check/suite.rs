@@ -29,7 +29,7 @@ pub(super) fn run_stage(
     };
     let tests = match REPLAY.get() {
         _ if !only.is_empty() => tests.into_iter().filter(|t| only.contains(t)).collect(),
-        Some(r) if r.stage == stage => {
+        Some(r) if r.stage == stage && !r.test.is_empty() => {
             if !tests.contains(&r.test) {
                 return StageResult {
                     stage,
