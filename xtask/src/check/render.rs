@@ -276,7 +276,9 @@ pub(super) fn print_failure(
         field("read", &book_link(b));
     }
     if let Some(token) = f.replay.as_ref().filter(|_| !replaying) {
-        field("replay", &format!("{rerun} --replay {token}"));
+        // `--only` (always last in `rerun`) and `--replay` do not go together.
+        let base = rerun.split(" --only ").next().unwrap_or(rerun);
+        field("replay", &format!("{base} --replay {token}"));
     }
     if out.verbose && !f.output.is_empty() {
         field("output", &f.output);
