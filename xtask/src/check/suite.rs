@@ -99,7 +99,10 @@ pub(super) fn run_stage(
         let executions: u64 = runs.iter().flat_map(|r| r.notes("loom_executions")).sum();
         let mut s = plural(runs.len(), "test");
         if executions > 0 {
-            s.push_str(&format!(", {} explored", plural(executions as usize, "interleaving")));
+            s.push_str(&format!(
+                ", {} explored",
+                plural(executions as usize, "interleaving")
+            ));
         }
         if runs.len() < tests.len() {
             s.push_str(&format!(" ({} not run)", tests.len() - runs.len()));
