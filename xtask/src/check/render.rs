@@ -135,17 +135,7 @@ fn report_into(
                 _ => None,
             });
             if let (None, Some((stage, limits))) = (failing, unverified) {
-                o.push('\n');
-                for f in limits.iter().take(3) {
-                    print_failure(
-                        o,
-                        stage,
-                        f,
-                        rerun,
-                        replay.is_some_and(|r| !r.test.is_empty()),
-                        out,
-                    );
-                }
+                print_failures(o, stage, limits, rerun, replay, out);
                 let _ = writeln!(
                     o,
                     "{} {}: every stage that ran found no bug, but the {} stage could not verify what it usually does (above), so this is not a pass.  re-run: {}",
@@ -207,20 +197,7 @@ fn report_into(
                     Code::Ok
                 }
                 Some((stage, failures)) => {
-                    o.push('\n');
-                    for f in failures.iter().take(3) {
-                        print_failure(
-                            o,
-                            stage,
-                            f,
-                            rerun,
-                            replay.is_some_and(|r| !r.test.is_empty()),
-                            out,
-                        );
-                    }
-                    if failures.len() > 3 {
-                        let _ = writeln!(o, "  ... and {} more like it\n", failures.len() - 3);
-                    }
+                    print_failures(o, stage, failures, rerun, replay, out);
                     let _ = writeln!(
                         o,
                         "{} {} fails the {} stage.  re-run: {}",
@@ -233,6 +210,25 @@ fn report_into(
                 }
             }
         }
+    }
+}
+
+/// A stage's failures, at most three of them, after a blank line.
+fn print_failures(
+    o: &mut String,
+    stage: Stage,
+    failures: &[Failure],
+    rerun: &str,
+    replay: Option<&Replay>,
+    out: &Out,
+) {
+    o.push('\n');
+    let replaying = replay.is_some_and(|r| !r.test.is_empty());
+    for f in failures.iter().take(3) {
+        print_failure(o, stage, f, rerun, replaying, out);
+    }
+    if failures.len() > 3 {
+        let _ = writeln!(o, "  ... and {} more like it\n", failures.len() - 3);
     }
 }
 
