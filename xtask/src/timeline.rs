@@ -298,6 +298,7 @@ mod tests {
     )]
     #[case::relaxed_publish("relaxed_publish_spsc", "/p/solutions/spsc-ring/mutants/")]
     #[case::check_then_act("check_then_act_lru", "/p/solutions/lru-cache/mutants/")]
+    #[case::not_linearizable("not_linearizable_lru", "/p/solutions/lru-cache/mutants/")]
     #[case::lock_order_deadlock("lock_order_deadlock", "/p/solutions/example/mutants/")]
     fn timelines_of_real_failures(#[case] name: &str, #[case] kata_dir: &str) {
         let path = format!(
