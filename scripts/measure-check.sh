@@ -12,9 +12,10 @@
 #   bash scripts/measure-check.sh                 # every kata, 3 runs each
 #   RUNS=5 bash scripts/measure-check.sh foobar   # one kata, 5 runs
 #
-# rustlings is installed into target/tools (once) and initialised in
-# target/rustlings, with its own solution of threads2 in place so that
-# `run` compiles and runs it. Nothing under katas/ is touched. The Miri
+# rustlings is installed into target/tools (once) and initialised outside
+# this workspace (in ~/.cache/kata-measure: a rustlings project inside the
+# tree would be picked up by `cargo fmt --all`), with its own solution of
+# threads2 in place so that `run` compiles and runs it. Nothing under katas/ is touched. The Miri
 # stage is left out (`--no-miri`): it is a separate, minutes-long cost the
 # README states on its own.
 set -euo pipefail
@@ -32,10 +33,12 @@ if [ ! -x "$rustlings" ]; then
     echo "installing rustlings 6.5.0 into $tools (once) ..."
     cargo install --quiet --locked rustlings --version 6.5.0 --root "$tools"
 fi
-rl=target/rustlings/rustlings
+rustlings=$PWD/$rustlings
+home=${XDG_CACHE_HOME:-$HOME/.cache}/kata-measure
+rl=$home/rustlings
 if [ ! -d "$rl" ]; then
-    mkdir -p target/rustlings
-    (cd target/rustlings && "../../$rustlings" init </dev/null >/dev/null)
+    mkdir -p "$home"
+    (cd "$home" && "$rustlings" init </dev/null >/dev/null)
 fi
 cp "$rl/solutions/20_threads/threads2.rs" "$rl/exercises/20_threads/threads2.rs"
 
@@ -67,7 +70,7 @@ for kata in "${katas[@]}"; do
         touch "$file"
         ours+=("$(secs cargo xtask check "$kata" --impl "$file" --no-miri)")
         touch "$rl/exercises/20_threads/threads2.rs"
-        theirs+=("$(cd "$rl" && secs "../../../$rustlings" run threads2)")
+        theirs+=("$(cd "$rl" && secs "$rustlings" run threads2)")
     done
     m_ours=$(median "${ours[@]}")
     m_theirs=$(median "${theirs[@]}")
