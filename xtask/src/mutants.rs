@@ -242,6 +242,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_model_failure_without_a_timeline_naming_the_mutant_is_caught() {
+        let model = |failures: Vec<check::Failure>| {
+            Verdict::Ran(vec![check::StageResult {
+                stage: Stage::Model,
+                status: Status::Fail(failures),
+                took: std::time::Duration::ZERO,
+            }])
+        };
+        let failure = |title: &str, timeline: Option<&str>| check::Failure {
+            title: title.into(),
+            timeline: timeline.map(str::to_owned),
+            ..check::Failure::default()
+        };
+        let v = model(vec![
+            failure("drawn", Some("m1.lock :12\n✗ boom")),
+            failure("none", None),
+            failure("suite_only", Some("spawn model.rs:40\n✗ boom")),
+        ]);
+        assert_eq!(untraced_model_failures(&v), ["none", "suite_only"]);
+        // A limit of the checker is not a finding, and draws nothing.
+        let mut limit = failure("limit", None);
+        limit.limit = Some(check::Limit::GaveUp);
+        assert!(untraced_model_failures(&model(vec![limit])).is_empty());
+    }
+
+    #[test]
     fn every_mutant_header_names_a_bug_and_a_stage() {
         let katas = kata::all();
         assert!(!katas.is_empty(), "no katas found under solutions/");

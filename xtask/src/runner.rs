@@ -128,30 +128,51 @@ pub fn list(exe: &Path) -> Result<Vec<String>, String> {
 pub fn run(exe: &Path, tests: &[String], opts: &Options<'_>) -> Vec<TestRun> {
     let _ = std::fs::remove_dir_all(&opts.work_dir);
     let _ = std::fs::create_dir_all(&opts.work_dir);
-    let next = Mutex::new(tests.iter().enumerate());
-    let results = Mutex::new(Vec::new());
-    let stop = AtomicBool::new(false);
+    in_parallel(
+        tests,
+        opts.jobs,
+        |i, name| run_one(exe, i, name, opts),
+        |r| !r.passed() && opts.fail_fast,
+    )
+}
+
+/// Runs `f` on the items, `jobs` at a time, and returns the results in the
+/// items' order. Once a result satisfies `stop`, no further item starts
+/// (those running finish), so the results may be fewer than the items.
+pub fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    f: impl Fn(usize, &T) -> R + Sync,
+    stop: impl Fn(&R) -> bool + Sync,
+) -> Vec<R> {
+    let next = Mutex::new(items.iter().enumerate());
+    let results = Mutex::new(Vec::with_capacity(items.len()));
+    let stopped = AtomicBool::new(false);
     std::thread::scope(|s| {
-        for _ in 0..opts.jobs.max(1) {
+        for _ in 0..jobs.max(1) {
             s.spawn(|| {
                 loop {
-                    // Relaxed: a late stop only runs one more test.
-                    if stop.load(Ordering::Relaxed) {
+                    // Relaxed: a late stop only starts one more item.
+                    if stopped.load(Ordering::Relaxed) {
                         return;
                     }
-                    let Some((i, name)) = next.lock().unwrap().next() else {
+                    let Some((i, item)) = next.lock().unwrap_or_else(|e| e.into_inner()).next()
+                    else {
                         return;
                     };
-                    let r = run_one(exe, i, name, opts);
-                    if !r.passed() && opts.fail_fast {
-                        stop.store(true, Ordering::Relaxed);
+                    let r = f(i, item);
+                    if stop(&r) {
+                        stopped.store(true, Ordering::Relaxed);
                     }
-                    results.lock().unwrap().push((i, r));
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i, r));
                 }
             });
         }
     });
-    let mut results = results.into_inner().unwrap();
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
 }

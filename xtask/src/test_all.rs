@@ -7,6 +7,11 @@ use crate::check::{self, Verdict};
 use crate::kata::{self, Subject};
 use crate::term::Out;
 
+/// Two checks at a time (see where the solutions are checked).
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    crate::runner::in_parallel(items, 2, f, |_| false)
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Skip the mutant catalogue (the slowest part).
@@ -67,7 +72,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
     // pass on a busy machine anyway (the watchdog judges by CPU time); the
     // mutants below, whose rejection by a real-thread stage can depend on
     // having both cores, run one at a time.
-    let solutions = in_parallel(&katas, |k| {
+    let solutions = in_parallel(&katas, |_, k| {
         let sol = check::pipeline(k, &Subject::solution(k), false, &quiet);
         // The stub as shipped, not the learner's copy under katas/, which
         // may be finished, half-written or missing.
@@ -124,7 +129,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
         files.sort();
         alternatives.extend(files.into_iter().map(|f| (k, f)));
     }
-    let verdicts = in_parallel(&alternatives, |(k, f)| {
+    let verdicts = in_parallel(&alternatives, |_, (k, f)| {
         Subject::file(k, f).map(|s| check::pipeline(k, &s, false, &quiet))
     });
     for ((k, f), verdict) in alternatives.iter().zip(&verdicts) {
@@ -177,33 +182,6 @@ pub fn run(args: &Args, out: &Out) -> Code {
         start.elapsed().as_secs_f64()
     );
     if failed == 0 { Code::Ok } else { Code::Failed }
-}
-
-/// Runs `f` on every item, two at a time, and returns the results in the
-/// items' order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(Vec::with_capacity(items.len()));
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
-                loop {
-                    // Relaxed: each index is claimed once; the results are
-                    // read after the scope has joined every worker.
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let r = f(item);
-                    results
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((i, r));
-                }
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// ` (partly verified: ...)` when a stage verified less than usual.

@@ -44,40 +44,18 @@ fn body<F: FnOnce() -> T, T>(
 }
 
 /// Spawns a thread running `f`, and returns a handle to join it.
+///
+/// # Panics
+///
+/// Panics if the operating system cannot create a thread, as
+/// `std::thread::spawn` does.
 #[track_caller]
 pub fn spawn<F, T>(f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    #[cfg(loom)]
-    {
-        let (body, name) = body(f, Location::caller());
-        JoinHandle {
-            inner: loom::thread::spawn(body),
-            name,
-        }
-    }
-    #[cfg(not(loom))]
-    spawn_real(f)
-}
-
-#[cfg(not(loom))]
-fn spawn_real<F, T>(f: F) -> JoinHandle<T>
-where
-    F: FnOnce() -> T + Send + 'static,
-    T: Send + 'static,
-{
-    let ctx = hooks::spawning();
-    let body = move || {
-        // In check builds the thread counts as part of the scenario, so a
-        // deadlock report can say that every thread is blocked.
-        let _live = hooks::live(ctx);
-        f()
-    };
-    JoinHandle {
-        inner: std::thread::spawn(body),
-    }
+    Builder::new().spawn(f).expect("failed to spawn thread")
 }
 
 /// Configures a thread before it starts: std's `Builder`, reduced to a name.

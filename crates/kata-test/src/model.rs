@@ -8,21 +8,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Loom explores every interleaving that needs at most this many involuntary
 /// thread switches. Three finds every bug the mutant catalogue holds while
 /// keeping each kata's model stage to a few seconds on two cores.
-pub const DEFAULT_PREEMPTIONS: usize = 3;
+pub use kata_verdict::model::DEFAULT_PREEMPTIONS;
 
 /// How long one model test may explore before it stops and reports that it
-/// did not finish: `KATA_LOOM_BUDGET_SECS`, 60 seconds by default (`cargo xtask check` then
-/// looks again at lower bounds, and says so).
-pub fn time_budget() -> std::time::Duration {
-    std::env::var("KATA_LOOM_BUDGET_SECS")
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|s| *s > 0.0)
-        .map_or(
-            std::time::Duration::from_secs(60),
-            std::time::Duration::from_secs_f64,
-        )
-}
+/// did not finish: `KATA_LOOM_BUDGET_SECS`, 60 seconds by default (`cargo
+/// xtask check` then looks again at lower bounds, and says so).
+pub use kata_verdict::model::time_budget;
 
 /// loom's limit on scheduling decisions in one execution, unless
 /// `KATA_LOOM_MAX_BRANCHES` says otherwise (loom's own default is 1,000).

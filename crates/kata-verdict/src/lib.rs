@@ -129,6 +129,27 @@ impl StallKind {
     }
 }
 
+/// The model stage's settings that both sides must agree on: the suites
+/// run loom with them (`kata_test::model`), and `cargo xtask check` reports
+/// and adjusts them (its second looks at a search that did not fit).
+pub mod model {
+    use std::time::Duration;
+
+    /// The preemption bound used unless `KATA_LOOM_PREEMPTIONS` or a test
+    /// says otherwise.
+    pub const DEFAULT_PREEMPTIONS: usize = 3;
+
+    /// How long one model test may explore: `KATA_LOOM_BUDGET_SECS`, 60
+    /// seconds by default.
+    pub fn time_budget() -> Duration {
+        std::env::var("KATA_LOOM_BUDGET_SECS")
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| *s > 0.0)
+            .map_or(Duration::from_secs(60), Duration::from_secs_f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,8 @@
 //! The model stage's limits: when loom gives up, which tests look again,
 //! and with what budget.
 
+use kata_verdict::model::{DEFAULT_PREEMPTIONS, time_budget};
+
 use super::*;
 
 /// How a branch-limit failure says it.
@@ -8,10 +10,6 @@ pub(super) const GAVE_UP: &str = "loom gave up after too many steps";
 
 /// The branch budget of the second look at a model loom gave up on.
 pub(super) const LARGER_BRANCH_BUDGET: usize = 200_000;
-
-/// The preemption bound of the model stage unless a test says otherwise
-/// (kata-test's `model::DEFAULT_PREEMPTIONS`).
-pub(super) const DEFAULT_PREEMPTIONS: usize = 3;
 
 /// How the title of a failure that is the checker's limitation begins.
 pub(super) const CHECKER_LIMIT: &str = "not verified:";
@@ -51,7 +49,7 @@ pub(super) fn model_second_looks(
     let budget = ("KATA_LOOM_MAX_BRANCHES", LARGER_BRANCH_BUDGET.to_string());
     let time = (
         "KATA_LOOM_BUDGET_SECS",
-        format!("{:.0}", (model_time_budget().as_secs_f64() / 3.0).max(1.0)),
+        format!("{:.0}", (time_budget().as_secs_f64() / 3.0).max(1.0)),
     );
     let out_of_time = matches!(&first.status,
         Status::Fail(f) | Status::Unverified(f) if f.iter().any(|f| f.limit == Some(Limit::OutOfTime)));
@@ -91,14 +89,4 @@ pub(super) fn model_second_looks(
         last.status = Status::Unverified(f);
     }
     last
-}
-
-/// The model stage's time budget per test: `KATA_LOOM_BUDGET_SECS` as the
-/// suites read it (kata-test's `model::time_budget`), 60 s by default.
-pub(super) fn model_time_budget() -> Duration {
-    std::env::var("KATA_LOOM_BUDGET_SECS")
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|s| *s > 0.0)
-        .map_or(Duration::from_secs(60), Duration::from_secs_f64)
 }
