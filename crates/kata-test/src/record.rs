@@ -55,6 +55,9 @@ impl<T> Unsync<T> {
         crate::events::progress();
         #[cfg(loom)]
         {
+            // The counterexample timeline shows the callback between the
+            // kata's own steps.
+            kata_hooks::trace::step(None, || format!("callback: {}", self.what));
             // SAFETY: loom checks that this access is ordered by
             // happens-before with every other access to the cell, and panics
             // (a causality violation) before the pointer is used otherwise.
