@@ -2,8 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 
 use crate::package::Package;
 use crate::paths;
@@ -35,6 +39,9 @@ pub struct Diagnostic {
     /// `file:line` of the primary span.
     pub at: Option<String>,
     pub file: Option<PathBuf>,
+    /// Every span the message and its notes point at, `(file, line)`,
+    /// primary first: a suite's error often has a note at the kata's line.
+    pub spans: Vec<(PathBuf, u64)>,
 }
 
 pub struct Build {
@@ -45,7 +52,59 @@ pub struct Build {
     pub cargo_error: Option<String>,
 }
 
+/// Builds and waits, showing cargo's progress.
 pub fn build(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out) -> Build {
+    spawn(pkg, flavor, tests, out, true).wait()
+}
+
+/// A build running in the background, beside other work: the loom build
+/// starts with the threads build and runs while the real-thread stages do.
+pub struct Job {
+    /// cargo's pid, which is also its process group's id.
+    pid: u32,
+    /// Set to show cargo's progress line from now on (a background build is
+    /// silent until the learner is waiting for it).
+    show: Arc<AtomicBool>,
+    handle: JoinHandle<Build>,
+}
+
+impl Job {
+    /// Shows cargo's progress from now on.
+    pub fn show_progress(&self) {
+        self.show.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+
+    pub fn wait(self) -> Build {
+        self.handle.join().unwrap_or_else(|_| Build {
+            executables: BTreeMap::new(),
+            errors: Vec::new(),
+            cargo_error: Some("the build's reader thread panicked".into()),
+        })
+    }
+
+    /// Stops the build: cargo and every rustc it started (they share its
+    /// process group). A build that already finished is left alone.
+    pub fn cancel(self) {
+        if !self.handle.is_finished() {
+            let pgid = -(self.pid as libc::pid_t);
+            // SAFETY: kill(2) takes plain integers and touches no memory of
+            // ours; a negative pid names the process group cargo leads.
+            unsafe {
+                libc::kill(pgid, libc::SIGKILL);
+            }
+        }
+        let _ = self.handle.join();
+    }
+}
+
+/// Starts a build. `show` says whether cargo's progress is shown from the
+/// start; a build that does not show it is a background build, run at a
+/// lower priority.
+pub fn spawn(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out, show: bool) -> Job {
     let mut cmd = paths::cargo();
     cmd.arg("build")
         .arg("--manifest-path")
@@ -54,7 +113,10 @@ pub fn build(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out) -> Build 
         .arg("--message-format=json-diagnostic-rendered-ansi")
         .env("CARGO_TARGET_DIR", flavor.target_dir())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        // Its own process group, so that cancelling it stops its rustc
+        // processes too.
+        .process_group(0);
     for t in tests {
         cmd.arg("--test").arg(t);
     }
@@ -67,22 +129,46 @@ pub fn build(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out) -> Build 
     if out.verbose {
         eprintln!("  $ {cmd:?}");
     }
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => {
-            return Build {
-                executables: BTreeMap::new(),
-                errors: Vec::new(),
-                cargo_error: Some(format!("could not run cargo: {e}")),
-            };
-        }
+    let background = !show;
+    let show = Arc::new(AtomicBool::new(
+        show && !out.quiet && std::io::stderr().is_terminal(),
+    ));
+    let failed = |e: String| Build {
+        executables: BTreeMap::new(),
+        errors: Vec::new(),
+        cargo_error: Some(e),
     };
+    let child = cmd.spawn();
+    let pid = child.as_ref().map_or(0, |c| c.id());
+    if background && let Ok(c) = &child {
+        // A background build yields the CPU to the foreground one (whose
+        // result the learner waits for first), then has the machine to
+        // itself. Its rustc processes inherit the niceness from cargo.
+        // SAFETY: setpriority(2) takes plain integers and touches no
+        // memory of ours.
+        unsafe {
+            libc::setpriority(libc::PRIO_PGRP, c.id(), 10);
+        }
+    }
+    let (verbose, color) = (out.verbose, out.color());
+    let shown = Arc::clone(&show);
+    let handle = std::thread::spawn(move || match child {
+        Ok(child) => read(child, shown, verbose, color),
+        Err(e) => failed(format!("could not run cargo: {e}")),
+    });
+    Job { pid, show, handle }
+}
 
+/// Reads cargo's messages until it exits.
+fn read(
+    mut child: std::process::Child,
+    show: Arc<AtomicBool>,
+    verbose: bool,
+    color: bool,
+) -> Build {
     // Cargo's stderr: show which crate is compiling, on one line that
     // rewrites itself on a terminal, so a cold build is visibly moving.
     let stderr = child.stderr.take().expect("piped");
-    let show = !out.quiet && std::io::stderr().is_terminal();
-    let verbose = out.verbose;
     let progress = std::thread::spawn(move || {
         let mut lines = Vec::new();
         let mut shown = false;
@@ -90,7 +176,7 @@ pub fn build(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out) -> Build 
             let trimmed = line.trim_start();
             if verbose {
                 eprintln!("{line}");
-            } else if show && trimmed.starts_with("Compiling") {
+            } else if show.load(Ordering::Relaxed) && trimmed.starts_with("Compiling") {
                 eprint!("\r\x1b[2K  {trimmed}");
                 let _ = std::io::stderr().flush();
                 shown = true;
@@ -124,32 +210,7 @@ pub fn build(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out) -> Build 
                 }
             }
             Some("compiler-message") if msg["message"]["level"] == "error" => {
-                let m = &msg["message"];
-                let span = m["spans"]
-                    .as_array()
-                    .and_then(|s| s.iter().find(|s| s["is_primary"] == true).cloned());
-                let file = span
-                    .as_ref()
-                    .and_then(|s| s["file_name"].as_str())
-                    .map(PathBuf::from);
-                let at = span.as_ref().and_then(|s| {
-                    Some(format!(
-                        "{}:{}",
-                        s["file_name"].as_str()?,
-                        s["line_start"].as_u64()?
-                    ))
-                });
-                let rendered = m["rendered"].as_str().unwrap_or_default();
-                errors.push(Diagnostic {
-                    message: m["message"].as_str().unwrap_or_default().to_owned(),
-                    rendered: if out.color() {
-                        rendered.to_owned()
-                    } else {
-                        strip_ansi(rendered)
-                    },
-                    at,
-                    file,
-                });
+                errors.push(diagnostic(&msg["message"], color));
             }
             _ => {}
         }
@@ -169,6 +230,51 @@ pub fn build(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out) -> Build 
         executables,
         errors,
         cargo_error,
+    }
+}
+
+/// One compiler error, from cargo's JSON.
+fn diagnostic(m: &serde_json::Value, color: bool) -> Diagnostic {
+    let span_of = |s: &serde_json::Value| {
+        Some((
+            PathBuf::from(s["file_name"].as_str()?),
+            s["line_start"].as_u64()?,
+        ))
+    };
+    let mut spans: Vec<(PathBuf, u64)> = Vec::new();
+    let mut primary = None;
+    for s in m["spans"].as_array().into_iter().flatten() {
+        if let Some(span) = span_of(s) {
+            if s["is_primary"] == true && primary.is_none() {
+                primary = Some(span.clone());
+                spans.insert(0, span);
+            } else {
+                spans.push(span);
+            }
+        }
+    }
+    for child in m["children"].as_array().into_iter().flatten() {
+        spans.extend(
+            child["spans"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(span_of),
+        );
+    }
+    let rendered = m["rendered"].as_str().unwrap_or_default();
+    Diagnostic {
+        message: m["message"].as_str().unwrap_or_default().to_owned(),
+        rendered: if color {
+            rendered.to_owned()
+        } else {
+            strip_ansi(rendered)
+        },
+        at: primary
+            .as_ref()
+            .map(|(f, l)| format!("{}:{l}", f.display())),
+        file: primary.map(|(f, _)| f),
+        spans,
     }
 }
 

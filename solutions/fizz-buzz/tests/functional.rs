@@ -1,4 +1,4 @@
-//! Stage 2, functional: the sequence, one start order at a time.
+//! Stage 4 of 6, functional: the sequence, one start order at a time.
 //!
 //! Threads are started one at a time. After each start the test waits until
 //! the new thread has returned or is asleep in a `kata_sync` primitive (a

@@ -1,4 +1,4 @@
-//! Stage 3, stress: many runs on real threads, with timing varied.
+//! Stage 5 of 6, stress: many runs on real threads, with timing varied.
 //!
 //! Each run starts the four threads in a shuffled order, with a random pause
 //! between the starts, and some callbacks take a random while, during which

@@ -1,4 +1,4 @@
-//! Stage 2, functional: run once, remember, and recover from a panic, one
+//! Stage 4 of 6, functional: run once, remember, and recover from a panic, one
 //! caller at a time.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of three callers on one key under
+//! Stage 6 of 6, model: every interleaving of three callers on one key under
 //! loom: f runs once (or, after a panic, exactly once more), every caller
 //! gets that run's value, and the value reaches them through a
 //! happens-before edge (loom reports a data race otherwise).

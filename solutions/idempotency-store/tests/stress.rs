@@ -1,4 +1,4 @@
-//! Stage 3, stress: exactly once under races on many keys, per-key
+//! Stage 5 of 6, stress: exactly once under races on many keys, per-key
 //! independence, and waiters queued on one key, on real threads. A stall
 //! report names, for every caller still inside `execute`, which key's work
 //! it is stuck behind.

@@ -1,4 +1,4 @@
-//! Stage 2, functional: each property of the cell, scenario by scenario,
+//! Stage 4 of 7, functional: each property of the cell, scenario by scenario,
 //! on real threads.
 //!
 //! Races are forced, not timed: a first caller's `init` does not return

@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small races, under loom.
+//! Stage 6 of 7, model: every interleaving of small races, under loom.
 //!
 //! Each `init` writes to a side cell the suite owns (a loom-tracked
 //! `UnsafeCell`), and every caller that gets the value reads it. Unless

@@ -1,4 +1,4 @@
-//! Stage 3, stress: many threads racing to fill fresh cells, on real
+//! Stage 5 of 7, stress: many threads racing to fill fresh cells, on real
 //! hardware.
 //!
 //! Each round, every thread waits at a start line and then calls

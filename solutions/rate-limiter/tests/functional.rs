@@ -1,4 +1,4 @@
-//! Stage 2, functional: the token bucket's arithmetic, one thread at a time,
+//! Stage 4 of 7, functional: the token bucket's arithmetic, one thread at a time,
 //! against the statement's exact integer model.
 
 mod common;

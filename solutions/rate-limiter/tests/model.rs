@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small scenarios under loom, each
+//! Stage 6 of 7, model: every interleaving of small scenarios under loom, each
 //! execution's history of calls and clock steps checked for
 //! linearizability against the exact sequential bucket.
 //!

@@ -1,4 +1,4 @@
-//! Stage 3, stress: on real threads, with a clock the suite moves while
+//! Stage 5 of 7, stress: on real threads, with a clock the suite moves while
 //! callers contend, every history is linearizable and no window of time
 //! sees more grants than the bucket could hold.
 #![cfg(not(loom))]

@@ -1,4 +1,4 @@
-//! Stage 2, functional: what the lock does, with the order of events forced
+//! Stage 4 of 7, functional: what the lock does, with the order of events forced
 //! by the test, never by timing. A thread that must wait is started, seen
 //! blocked in a `kata_sync` primitive (or given a grace period to misbehave),
 //! and only then is the next step taken.

@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small scenarios, under loom.
+//! Stage 6 of 7, model: every interleaving of small scenarios, under loom.
 //!
 //! In check builds every other `Condvar::wait` returns spuriously, starting
 //! with the first, and the lock and re-lock around it are points where loom

@@ -1,4 +1,4 @@
-//! Stage 3, stress: readers and writers on real threads, hammering one lock.
+//! Stage 5 of 7, stress: readers and writers on real threads, hammering one lock.
 //!
 //! Who is inside is tracked by the suite's own counter, checked on every
 //! entry and exit: a writer must find nobody inside, a reader no writer.

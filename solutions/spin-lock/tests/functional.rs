@@ -1,4 +1,4 @@
-//! Stage 2, functional: each property of the two locks, scenario by
+//! Stage 4 of 7, functional: each property of the two locks, scenario by
 //! scenario, on real threads.
 //!
 //! No test here waits for a thread by timing. A waiting thread is known to

@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small scenarios, under loom.
+//! Stage 6 of 7, model: every interleaving of small scenarios, under loom.
 //!
 //! Under loom the lock's `UnsafeCell` and the suite's
 //! [`Unsync`](kata_test::record::Unsync) are loom's tracked cells: an access

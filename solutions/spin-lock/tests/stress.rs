@@ -1,4 +1,4 @@
-//! Stage 3, stress: many threads hammering each lock on real hardware.
+//! Stage 5 of 7, stress: many threads hammering each lock on real hardware.
 //!
 //! Every critical section does a read-modify-write of a plain counter in
 //! the lock's value and of one the suite owns ([`Unsync`], which reports two

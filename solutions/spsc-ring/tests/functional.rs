@@ -1,4 +1,4 @@
-//! Stage 2, functional: what the ring does, on one thread, where every
+//! Stage 4 of 7, functional: what the ring does, on one thread, where every
 //! answer is known. Also run under Miri, which finds what loom does not
 //! model (a read of an uninitialised slot, a use after free), so the sizes
 //! shrink there.

@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small scenarios, under loom.
+//! Stage 6 of 7, model: every interleaving of small scenarios, under loom.
 //!
 //! The slots are `kata_sync::cell::UnsafeCell`s, which loom tracks: a read of
 //! a slot that the producer's write does not happen before (or a write that

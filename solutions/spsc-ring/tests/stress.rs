@@ -1,4 +1,4 @@
-//! Stage 3, stress: one producer and one consumer on real threads, moving
+//! Stage 5 of 7, stress: one producer and one consumer on real threads, moving
 //! millions of items through rings of several sizes.
 //!
 //! Each item carries its sequence number twice (once inverted), so a slot

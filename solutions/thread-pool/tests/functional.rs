@@ -1,4 +1,4 @@
-//! Stage 2, functional: what the pool does, one scenario at a time.
+//! Stage 4 of 6, functional: what the pool does, one scenario at a time.
 //!
 //! Jobs that must be running at some point are held by a [`Gate`] or meet in
 //! a [`Rendezvous`], so "running at once" is an event the test waits for,

@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small scenarios, under loom.
+//! Stage 6 of 6, model: every interleaving of small scenarios, under loom.
 //!
 //! A pool of one or two workers plus the main thread stays within loom's limit
 //! of five threads. `kata_test::model::run` uses a preemption bound of 3

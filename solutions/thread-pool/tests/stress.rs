@@ -1,4 +1,4 @@
-//! Stage 3, stress: many submitters on real threads, with and without a
+//! Stage 5 of 6, stress: many submitters on real threads, with and without a
 //! shutdown racing them.
 //!
 //! Every job counts its runs in its own slot and how many jobs are running at

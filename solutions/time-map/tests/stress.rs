@@ -1,4 +1,4 @@
-//! Stage 3, stress: linearizable histories, per-key independence, no lost
+//! Stage 5 of 6, stress: linearizable histories, per-key independence, no lost
 //! updates and no lost first inserts, on real threads.
 
 mod common;

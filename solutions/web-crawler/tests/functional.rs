@@ -1,4 +1,4 @@
-//! Stage 2, functional: what a crawl returns and fetches, site by site, and
+//! Stage 4 of 6, functional: what a crawl returns and fetches, site by site, and
 //! that it really fetches in parallel, but never on more than `workers`
 //! threads. Parallelism is proved by fetches that wait for each other (with a
 //! deadline), never by timing.

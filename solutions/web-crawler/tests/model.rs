@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving of small crawls with 2 workers, under
+//! Stage 6 of 6, model: every interleaving of small crawls with 2 workers, under
 //! loom.
 //!
 //! Two workers and the main thread. `kata_test::model::run` uses a preemption

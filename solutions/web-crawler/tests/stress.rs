@@ -1,4 +1,4 @@
-//! Stage 3, stress: sites of thousands of pages on real threads.
+//! Stage 5 of 6, stress: sites of thousands of pages on real threads.
 //!
 //! Each page links to a handful of others chosen by a fixed pseudo-random
 //! sequence: many pages are linked from several others at once (the race on

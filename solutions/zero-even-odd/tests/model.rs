@@ -1,4 +1,4 @@
-//! Stage 4, model: every interleaving, under loom.
+//! Stage 6 of 6, model: every interleaving, under loom.
 //!
 //! The callbacks write to an [`Unsync`](kata_test::record::Unsync) output,
 //! which loom sees as an `UnsafeCell`: unless each hand-over is a

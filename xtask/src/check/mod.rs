@@ -2,7 +2,8 @@
 //!
 //! - [`stages`]: the stages and their results;
 //! - [`pipeline`]: runs them in order ([`suite`] runs one stage's tests,
-//!   [`model`] takes a second look when loom gives up);
+//!   [`model`] takes a second look when loom gives up, [`api`] tells the
+//!   api cases' compile errors from the learner's);
 //! - [`diagnose`] and [`failure`]: what a failure says;
 //! - [`render`]: printing the verdict.
 
@@ -16,6 +17,7 @@ use crate::term::Out;
 use crate::{Code, package, paths, scan};
 use kata_verdict::StallKind;
 
+mod api;
 mod diagnose;
 mod failure;
 mod model;
@@ -233,7 +235,14 @@ fn check_subject(kata: &Kata, subject: &Subject, rerun: &str, learner: bool, out
     if learner {
         record_progress(&kata.name, &verdict);
     }
-    render(kata, subject, &verdict, rerun, out)
+    let code = render(kata, subject, &verdict, rerun, out);
+    if learner && matches!(verdict, Verdict::NotStarted) {
+        // The stub compiles (its bodies are `todo!()`), so building it now
+        // builds everything the first real check needs but the learner's
+        // own code: that check is then warm.
+        pipeline::warm(kata, subject, out);
+    }
+    code
 }
 
 /// Remembers the kata's status for `cargo xtask list`.
@@ -273,7 +282,6 @@ fn rerun_command(args: &Args) -> String {
     s
 }
 
-#[cfg(test)]
 #[cfg(test)]
 mod tests {
     use super::{Replay, Stage};

@@ -92,26 +92,32 @@ pub fn pipeline_with(
         return Verdict::Ran(results);
     }
 
-    // Build the subject and the real-thread stages in one cargo call.
     let pkg = match package::generate(kata, subject) {
         Ok(p) => p,
         Err(e) => return Verdict::Internal(e),
     };
+    // The loom build is the longest step of a warm check: start it now,
+    // beside the threads build, so that it runs while the real-thread
+    // stages do. It is cancelled (dropped) if the check ends first.
+    let wants_model = !failed(&results, Stage::Facade)
+        && kata.solution_dir.join("tests/model.rs").is_file()
+        && replay_skips(Stage::Model).is_none()
+        && until.is_none_or(|u| u.reaches(Stage::Model));
+    let mut loom =
+        Background(wants_model.then(|| build::spawn(&pkg, Flavor::Loom, &["model"], out, false)));
+
+    // Build the subject, the api cases and the real-thread stages in one
+    // cargo call.
     let t = Instant::now();
-    let thread_targets = ["api", "functional", "stress"];
-    let b = build::build(&pkg, Flavor::Threads, &thread_targets, out);
+    let b = build::build(&pkg, Flavor::Threads, &["api", "functional", "stress"], out);
     if let Some(e) = b.cargo_error {
         return Verdict::Internal(format!("cargo could not build the check package:\n{e}"));
     }
-    let (mine, theirs): (Vec<_>, Vec<_>) = b.errors.iter().partition(|d| {
-        d.file
-            .as_ref()
-            .is_some_and(|f| in_subject(&pkg.dir.join(f), subject))
-    });
-    let status = if mine.is_empty() {
+    let errors = api::classify(&b.errors, &pkg.dir, subject);
+    let status = if errors.mine.is_empty() {
         Status::Pass("compiled".to_owned())
     } else {
-        Status::Fail(mine.iter().map(|d| compile_failure(d)).collect())
+        Status::Fail(errors.mine.iter().map(|d| compile_failure(d)).collect())
     };
     results.push(StageResult {
         stage: Stage::Build,
@@ -120,6 +126,29 @@ pub fn pipeline_with(
     });
     progress(out, results.last().expect("pushed"));
     if failed(&results, Stage::Build) {
+        return Verdict::Ran(results);
+    }
+
+    // The api stage: its cases compiled in the build above. A case that did
+    // not compile fails it, named by its property; so does any other part of
+    // the suite that does not compile against the API (once, here, rather
+    // than as a failure of every later stage).
+    let compile_failures = if !errors.api.is_empty() {
+        api::case_failures(&errors.api, &kata.solution_dir, |f| {
+            in_subject(&pkg.dir.join(f), subject)
+        })
+    } else if !errors.suite.is_empty() {
+        vec![suite_compile_failure(&errors.suite)]
+    } else {
+        Vec::new()
+    };
+    if !compile_failures.is_empty() {
+        results.push(StageResult {
+            stage: Stage::Api,
+            status: Status::Fail(compile_failures),
+            took: Duration::ZERO,
+        });
+        progress(out, results.last().expect("pushed"));
         return Verdict::Ran(results);
     }
 
@@ -139,41 +168,15 @@ pub fn pipeline_with(
             return Verdict::Ran(results);
         }
         let target = stage.target().expect("test stage");
-        // A mutant shares the kata's API, so its trybuild cases tell nothing
-        // unless the API stage is the one that must reject it (a suite that
-        // does not compile against the mutant still fails below).
-        let judging_a_mutant = keep_going && until.is_some_and(|u| u != Stage::Api);
-        let r = match b.executables.get(target) {
-            Some(_) if theirs.is_empty() && replay_skips(stage).is_some() => {
-                replay_skips(stage).expect("checked")
-            }
-            Some(_) if stage == Stage::Api && judging_a_mutant && theirs.is_empty() => {
-                StageResult {
-                    stage,
-                    status: Status::Skip("not needed to judge a mutant".into()),
-                    took: Duration::ZERO,
-                }
-            }
-            Some(exe) => run_stage(stage, exe, subject, &pkg.dir, &env, &[], out),
-            None if !theirs.is_empty() => StageResult {
-                stage,
-                status: Status::Fail(vec![suite_compile_failure(&theirs)]),
-                took: Duration::ZERO,
-            },
-            None => continue,
+        let Some(exe) = b.executables.get(target) else {
+            continue;
         };
-        let mut r = r;
-        let suite_broken = !theirs.is_empty() && stage == Stage::Api;
-        if suite_broken && !matches!(r.status, Status::Fail(_)) {
-            // The API matched trybuild's cases but the suite still does not
-            // compile against it: the API stage fails, once, and says why.
-            r.status = Status::Fail(vec![suite_compile_failure(&theirs)]);
-        }
+        let r = match replay_skips(stage) {
+            Some(skip) => skip,
+            None => run_stage(stage, exe, subject, &pkg.dir, &env, &[], out),
+        };
         results.push(r);
         progress(out, results.last().expect("pushed"));
-        if suite_broken {
-            return Verdict::Ran(results);
-        }
     }
 
     // Model.
@@ -196,14 +199,21 @@ pub fn pipeline_with(
         progress(out, results.last().expect("pushed"));
         return Verdict::Ran(results);
     }
-    if !out.quiet && out.color() {
-        eprint!(
-            "{}",
-            out.dim("  building the loom model (release mode)...\r")
-        );
+    let Some(job) = loom.0.take() else {
+        return Verdict::Ran(results);
+    };
+    if !job.is_finished() {
+        job.show_progress();
+        if !out.quiet && out.color() {
+            eprint!(
+                "{}",
+                out.dim("  building the loom model (release mode)...\r")
+            );
+        }
     }
+    // The stage's time counts from here: the build ran beside the others.
     let t = Instant::now();
-    let lb = build::build(&pkg, Flavor::Loom, &["model"], out);
+    let lb = job.wait();
     let r = match (lb.executables.get("model"), lb.cargo_error) {
         (_, Some(e)) => {
             return Verdict::Internal(format!("cargo could not build the loom model:\n{e}"));
@@ -254,6 +264,51 @@ pub fn pipeline_with(
         progress(out, results.last().expect("pushed"));
     }
     Verdict::Ran(results)
+}
+
+/// Builds a subject in both flavours without running anything, so that the
+/// next check of this kata only compiles the learner's changes. Errors are
+/// left for that check to report.
+pub fn warm(kata: &Kata, subject: &Subject, out: &Out) {
+    let Ok(pkg) = package::generate(kata, subject) else {
+        return;
+    };
+    // Once per package: it lives in the target folder, so `cargo clean`
+    // removes the mark with what it marked.
+    let mark = pkg.dir.join("warmed");
+    if mark.exists() {
+        return;
+    }
+    let t = Instant::now();
+    out.status(
+        &out.dim(
+            "Building the checker for your first check (once; every later check reuses it)...",
+        ),
+    );
+    let model = kata.solution_dir.join("tests/model.rs").is_file();
+    let mut loom =
+        Background(model.then(|| build::spawn(&pkg, Flavor::Loom, &["model"], out, false)));
+    let _ = build::build(&pkg, Flavor::Threads, &["api", "functional", "stress"], out);
+    if let Some(job) = loom.0.take() {
+        job.show_progress();
+        let _ = job.wait();
+    }
+    let _ = std::fs::write(&mark, "");
+    out.status(&out.dim(&format!(
+        "Ready in {:.0}s: write your solution, then run the same command again.",
+        t.elapsed().as_secs_f64()
+    )));
+}
+
+/// A background build that is cancelled if nobody waits for it.
+struct Background(Option<build::Job>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(job) = self.0.take() {
+            job.cancel();
+        }
+    }
 }
 
 pub(super) fn in_subject(file: &std::path::Path, subject: &Subject) -> bool {

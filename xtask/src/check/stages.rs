@@ -39,6 +39,12 @@ impl Stage {
         }
     }
 
+    /// Whether a check that stops after `self` runs `later` at all.
+    pub fn reaches(self, later: Stage) -> bool {
+        let at = |s: Stage| Stage::ALL.iter().position(|&x| x == s);
+        at(self) >= at(later)
+    }
+
     pub fn parse(s: &str) -> Option<Stage> {
         Stage::ALL.into_iter().find(|st| st.name() == s)
     }
@@ -128,4 +134,40 @@ pub enum Verdict {
     Ran(Vec<StageResult>),
     /// The project itself is broken.
     Internal(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each suite file opens with `//! Stage N of T, <stage>:`, numbered as
+    /// the pipeline runs the stages (T counts Miri only where the kata
+    /// allows `unsafe`), so a learner reading a failure's suite knows where
+    /// it stands.
+    #[test]
+    fn every_suite_header_numbers_its_stage_as_the_pipeline_runs_it() {
+        let mut seen = 0;
+        for m in crate::meta::load().expect("katas.toml") {
+            let total = if m.policy().allow_unsafe { 7 } else { 6 };
+            let tests = paths::root().join("solutions").join(&m.name).join("tests");
+            for stage in [Stage::Api, Stage::Functional, Stage::Stress, Stage::Model] {
+                let file = match stage {
+                    Stage::Api => tests.join("api/main.rs"),
+                    _ => tests.join(format!("{}.rs", stage.name())),
+                };
+                let Ok(text) = std::fs::read_to_string(&file) else {
+                    continue;
+                };
+                let n = Stage::ALL.iter().position(|&s| s == stage).expect("listed") + 1;
+                let want = format!("//! Stage {n} of {total}, {}:", stage.name());
+                assert!(
+                    text.starts_with(&want),
+                    "{} should open with `{want}`",
+                    file.display()
+                );
+                seen += 1;
+            }
+        }
+        assert!(seen >= 17 * 4, "only {seen} suite files found");
+    }
 }

@@ -61,11 +61,7 @@ pub(super) fn run_stage(
         // at once, a spin by CPU time, "too busy to decide" after a minute
         // without progress), and a test that keeps making progress on a
         // busy machine must be let finish.
-        hard_timeout: Duration::from_secs(match stage {
-            // trybuild's first build compiles the dependencies again.
-            Stage::Api => 900,
-            _ => 600,
-        }),
+        hard_timeout: Duration::from_secs(600),
         // The learner wants the first failure fast; mutants want a verdict,
         // and one failure is a verdict too.
         fail_fast: true,

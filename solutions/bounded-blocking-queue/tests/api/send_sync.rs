@@ -4,7 +4,7 @@ use bounded_blocking_queue::BoundedBlockingQueue;
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<BoundedBlockingQueue<u64>>();
     assert_send_sync::<BoundedBlockingQueue<String>>();
     assert_send_sync::<BoundedBlockingQueue<std::cell::Cell<u8>>>();

@@ -4,7 +4,7 @@ use bounded_blocking_queue::BoundedBlockingQueue;
 
 struct Opaque;
 
-fn main() {
+pub fn run() {
     let _new: fn(usize) -> BoundedBlockingQueue<Opaque> = BoundedBlockingQueue::new;
     let _enqueue: fn(&BoundedBlockingQueue<Opaque>, Opaque) = BoundedBlockingQueue::enqueue;
     let _dequeue: fn(&BoundedBlockingQueue<Opaque>) -> Opaque = BoundedBlockingQueue::dequeue;

@@ -3,6 +3,6 @@ use dining_philosophers::DiningPhilosophers;
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<DiningPhilosophers>();
 }

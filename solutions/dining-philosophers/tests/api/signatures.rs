@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use dining_philosophers::DiningPhilosophers;
 
-fn main() {
+pub fn run() {
     let new: fn() -> DiningPhilosophers = DiningPhilosophers::new;
     let kata = new();
     let shared: &DiningPhilosophers = &kata;

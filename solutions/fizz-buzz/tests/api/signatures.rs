@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use fizz_buzz::FizzBuzz;
 
-fn main() {
+pub fn run() {
     let new: fn(usize) -> FizzBuzz = FizzBuzz::new;
     let kata = new(0);
     let shared: &FizzBuzz = &kata;

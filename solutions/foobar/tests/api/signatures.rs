@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use foobar::FooBar;
 
-fn main() {
+pub fn run() {
     let new: fn(usize) -> FooBar = FooBar::new;
     let kata = new(0);
     let shared: &FooBar = &kata;

@@ -3,6 +3,6 @@ use h2o::H2O;
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<H2O>();
 }

@@ -18,7 +18,7 @@ fn calls(kata: &H2O) {
     let () = kata.oxygen(|| *local.borrow_mut() += 1);
 }
 
-fn main() {
+pub fn run() {
     let new: fn() -> H2O = H2O::new;
     let kata = new();
     let _shared: &H2O = &kata;

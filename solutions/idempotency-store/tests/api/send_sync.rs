@@ -3,7 +3,7 @@ use idempotency_store::IdempotencyStore;
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<IdempotencyStore<u64, String>>();
     assert_send_sync::<IdempotencyStore<String, Vec<u8>>>();
 }

@@ -7,7 +7,7 @@ struct Key;
 #[derive(Clone)]
 struct Value;
 
-fn main() {
+pub fn run() {
     let _new: fn() -> IdempotencyStore<Key, Value> = IdempotencyStore::new;
     // `execute` is generic over `f`; call it with a closure that moves a
     // captured value, and with a function pointer, as outside code would.

@@ -3,7 +3,7 @@ use lru_cache::LruCache;
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<LruCache<u64, String>>();
     assert_send_sync::<LruCache<String, Vec<u8>>>();
 }

@@ -7,7 +7,7 @@ struct Key;
 #[derive(Clone)]
 struct Value;
 
-fn main() {
+pub fn run() {
     let _new: fn(usize) -> LruCache<Key, Value> = LruCache::new;
     let _get: fn(&LruCache<Key, Value>, &Key) -> Option<Value> = LruCache::get;
     let _put: fn(&LruCache<Key, Value>, Key, Value) = LruCache::put;

@@ -17,6 +17,7 @@ trait Fallback {
 }
 
 struct SyncProbe<T>(PhantomData<T>);
+#[allow(dead_code, reason = "called only when the answer is wrong")]
 impl<T: Sync> SyncProbe<T> {
     fn is_sync(&self) -> bool {
         true
@@ -24,7 +25,7 @@ impl<T: Sync> SyncProbe<T> {
 }
 impl<T> Fallback for SyncProbe<T> {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<OnceCell<u64>>();
     assert_send_sync::<OnceCell<Vec<String>>>();
     assert_send_sync::<OnceCell<Arc<u8>>>();

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use once_cell::OnceCell;
 
-fn main() {
+pub fn run() {
     let new: fn() -> OnceCell<Rc<String>> = OnceCell::new;
     let get: for<'a> fn(&'a OnceCell<Rc<String>>) -> Option<&'a Rc<String>> = OnceCell::get;
     let cell = new();

@@ -3,6 +3,6 @@ use print_in_order::Foo;
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<Foo>();
 }

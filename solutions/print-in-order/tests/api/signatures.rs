@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use print_in_order::Foo;
 
-fn main() {
+pub fn run() {
     let new: fn() -> Foo = Foo::new;
     let kata = new();
     let shared: &Foo = &kata;

@@ -12,7 +12,7 @@ impl Clock for Fixed {
     }
 }
 
-fn main() {
+pub fn run() {
     let _new: fn(u64, u64, Arc<dyn Clock>) -> TokenBucket = TokenBucket::new;
     let _acquire: fn(&TokenBucket, u64) -> bool = TokenBucket::try_acquire;
     // The trait is object-safe and its bounds are the statement's.

@@ -5,7 +5,7 @@ use rw_lock::RwLock;
 fn assert_send_sync<T: Send + Sync>() {}
 fn assert_send<T: Send>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<RwLock<u64>>();
     assert_send_sync::<RwLock<String>>();
     assert_send_sync::<RwLock<Vec<u8>>>();

@@ -14,7 +14,7 @@ fn write_target<'a>(g: &'a mut WriteGuard<'_, Opaque>) -> &'a mut Opaque {
     DerefMut::deref_mut(g)
 }
 
-fn main() {
+pub fn run() {
     let _new: fn(Opaque) -> RwLock<Opaque> = RwLock::new;
     let _read: for<'a> fn(&'a RwLock<Opaque>) -> ReadGuard<'a, Opaque> = RwLock::read;
     let _write: for<'a> fn(&'a RwLock<Opaque>) -> WriteGuard<'a, Opaque> = RwLock::write;

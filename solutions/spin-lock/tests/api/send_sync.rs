@@ -21,6 +21,7 @@ trait Fallback {
     }
 }
 struct SyncProbe<T>(PhantomData<T>);
+#[allow(dead_code, reason = "called only when the answer is wrong")]
 impl<T: Sync> SyncProbe<T> {
     fn is_sync(&self) -> bool {
         true
@@ -29,6 +30,7 @@ impl<T: Sync> SyncProbe<T> {
 impl<T> Fallback for SyncProbe<T> {}
 
 struct SendProbe<T>(PhantomData<T>);
+#[allow(dead_code, reason = "called only when the answer is wrong")]
 impl<T: Send> SendProbe<T> {
     fn is_send(&self) -> bool {
         true
@@ -36,7 +38,7 @@ impl<T: Send> SendProbe<T> {
 }
 impl<T> Fallback for SendProbe<T> {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<SpinLock<Cell<u8>>>();
     assert_send_sync::<TicketLock<Cell<u8>>>();
     assert_send_sync::<SpinLock<Vec<u8>>>();

@@ -16,7 +16,7 @@ struct IsSync;
 
 impl<T: ?Sized + Sync> AmbiguousIfSync<IsSync> for T {}
 
-fn main() {
+pub fn run() {
     <Producer<u8> as AmbiguousIfSync<_>>::check();
     <Consumer<u8> as AmbiguousIfSync<_>>::check();
 }

@@ -4,7 +4,7 @@ use spsc_ring::{Consumer, Producer};
 
 fn assert_send<T: Send>() {}
 
-fn main() {
+pub fn run() {
     assert_send::<Producer<u64>>();
     assert_send::<Consumer<u64>>();
     assert_send::<Producer<String>>();

@@ -4,7 +4,7 @@ use spsc_ring::{Consumer, Producer, ring};
 
 struct Opaque;
 
-fn main() {
+pub fn run() {
     let _ring: fn(usize) -> (Producer<Opaque>, Consumer<Opaque>) = ring::<Opaque>;
     let _push: fn(&mut Producer<Opaque>, Opaque) -> Result<(), Opaque> = Producer::push;
     let _pop: fn(&mut Consumer<Opaque>) -> Option<Opaque> = Consumer::pop;

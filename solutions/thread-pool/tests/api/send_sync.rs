@@ -3,7 +3,7 @@ use thread_pool::{Rejected, ThreadPool};
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<ThreadPool>();
     assert_send_sync::<Rejected>();
 }

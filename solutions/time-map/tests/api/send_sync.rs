@@ -3,7 +3,7 @@ use time_map::TimeMap;
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<TimeMap<u64, String>>();
     assert_send_sync::<TimeMap<String, Vec<u8>>>();
 }

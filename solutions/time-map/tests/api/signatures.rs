@@ -7,7 +7,7 @@ struct Key;
 #[derive(Clone)]
 struct Value;
 
-fn main() {
+pub fn run() {
     let _new: fn() -> TimeMap<Key, Value> = TimeMap::new;
     let _set: fn(&TimeMap<Key, Value>, Key, Value, u64) = TimeMap::set;
     let _get: fn(&TimeMap<Key, Value>, &Key, u64) -> Option<Value> = TimeMap::get;

@@ -12,7 +12,7 @@ impl HtmlParser for NoLinks {
 
 fn assert_send_sync<T: Send + Sync + ?Sized>() {}
 
-fn main() {
+pub fn run() {
     let _crawl: fn(&str, Arc<dyn HtmlParser>, usize) -> Vec<String> = crawl;
     assert_send_sync::<dyn HtmlParser>();
     let parser: Arc<dyn HtmlParser> = Arc::new(NoLinks);

@@ -3,6 +3,6 @@ use zero_even_odd::ZeroEvenOdd;
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-fn main() {
+pub fn run() {
     assert_send_sync::<ZeroEvenOdd>();
 }

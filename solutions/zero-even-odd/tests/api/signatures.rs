@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use zero_even_odd::ZeroEvenOdd;
 
-fn main() {
+pub fn run() {
     let new: fn(usize) -> ZeroEvenOdd = ZeroEvenOdd::new;
     let kata = new(0);
     let shared: &ZeroEvenOdd = &kata;
@@ -24,7 +24,10 @@ fn main() {
     let mut odd_sum = 0_usize;
     let () = shared.odd(|x| odd_sum += x);
 
-    assert!(out.borrow().is_empty(), "n = 0: zero's callback must not run");
+    assert!(
+        out.borrow().is_empty(),
+        "n = 0: zero's callback must not run"
+    );
     assert_eq!(*local.borrow(), 0, "n = 0: even's callback must not run");
     assert_eq!(odd_sum, 0, "n = 0: odd's callback must not run");
 }
