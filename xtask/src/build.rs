@@ -65,13 +65,15 @@ pub struct Job {
     /// Set to show cargo's progress line from now on (a background build is
     /// silent until the learner is waiting for it).
     show: Arc<AtomicBool>,
+    /// Whether progress can be shown at all: on a terminal, and not quiet.
+    can_show: bool,
     handle: JoinHandle<Build>,
 }
 
 impl Job {
     /// Shows cargo's progress from now on.
     pub fn show_progress(&self) {
-        self.show.store(true, Ordering::Relaxed);
+        self.show.store(self.can_show, Ordering::Relaxed);
     }
 
     pub fn is_finished(&self) -> bool {
@@ -130,9 +132,8 @@ pub fn spawn(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out, show: boo
         eprintln!("  $ {cmd:?}");
     }
     let background = !show;
-    let show = Arc::new(AtomicBool::new(
-        show && !out.quiet && std::io::stderr().is_terminal(),
-    ));
+    let can_show = !out.quiet && std::io::stderr().is_terminal();
+    let show = Arc::new(AtomicBool::new(show && can_show));
     let failed = |e: String| Build {
         executables: BTreeMap::new(),
         errors: Vec::new(),
@@ -156,7 +157,12 @@ pub fn spawn(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out, show: boo
         Ok(child) => read(child, shown, verbose, color),
         Err(e) => failed(format!("could not run cargo: {e}")),
     });
-    Job { pid, show, handle }
+    Job {
+        pid,
+        show,
+        can_show,
+        handle,
+    }
 }
 
 /// Reads cargo's messages until it exits.

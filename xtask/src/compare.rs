@@ -41,9 +41,10 @@ pub fn run(args: &Args, out: &Out) -> Code {
     };
     let status = progress::load()
         .get(&k.name)
-        .and_then(|s| s.status.clone())
-        .unwrap_or_else(|| "not started".to_owned());
-    let passed = status == "passed";
+        .map(|s| s.status.clone())
+        .unwrap_or_default();
+    let passed = status == progress::Status::Passed;
+    let status = status.text();
     if !passed && !args.yes {
         match confirm(&k.name, &status) {
             Some(true) => {}
@@ -103,22 +104,16 @@ pub fn run(args: &Args, out: &Out) -> Code {
         ))
     );
 
-    if args.no_bench || m.bench == "none" {
-        if m.bench == "none" {
+    let Some(bench) = m.bench.filter(|_| !args.no_bench) else {
+        if m.bench.is_none() {
             println!(
                 "{} is a coordination kata: its cost is in the waiting, not in throughput, so there is no benchmark.",
                 k.name
             );
         }
         return Code::Ok;
-    }
-    let Some(family) = bench::family(&m.bench) else {
-        eprintln!(
-            "error: katas.toml names the benchmark `{}` for {}, which crates/kata-bench does not have",
-            m.bench, k.name
-        );
-        return Code::Internal;
     };
+    let family = bench.family();
     let complete = scan::todos(std::slice::from_ref(&yours)).is_empty();
     let mut features = Vec::new();
     if passed && complete {

@@ -1,5 +1,6 @@
 //! `cargo xtask list`: every kata in order, with its status.
 
+use crate::progress::Status;
 use crate::term::Out;
 use crate::{Code, kata, meta, progress};
 
@@ -23,21 +24,22 @@ pub fn run(_args: &Args, out: &Out) -> Code {
         let m = metas.iter().find(|m| m.name == k.name);
         let status = states
             .get(&k.name)
-            .and_then(|s| s.status.clone())
-            .unwrap_or_else(|| "not started".to_owned());
-        let painted = match status.as_str() {
-            "passed" => {
+            .map(|s| s.status.clone())
+            .unwrap_or_default();
+        let text = format!("{:<22}", status.text());
+        let painted = match status {
+            Status::Passed => {
                 passed += 1;
-                out.green(&format!("{status:<22}"))
+                out.green(&text)
             }
-            s if s.starts_with("failing") || s == "unfinished" => out.red(&format!("{status:<22}")),
-            _ => out.dim(&format!("{status:<22}")),
+            s if s.is_failing() => out.red(&text),
+            _ => out.dim(&text),
         };
         println!(
             "  {:>2} {:<width$}  {:<10}  {painted}  book/src/{}",
             i + 1,
             k.name,
-            m.map_or("?", |m| m.difficulty.as_str()),
+            m.map_or("?", |m| m.difficulty.name()),
             m.map_or("?", |m| m.chapter.as_str()),
         );
     }
@@ -52,7 +54,7 @@ pub fn run(_args: &Args, out: &Out) -> Code {
     );
     if let Some(next) = katas
         .iter()
-        .find(|k| states.get(&k.name).and_then(|s| s.status.as_deref()) != Some("passed"))
+        .find(|k| states.get(&k.name).map(|s| &s.status) != Some(&Status::Passed))
     {
         println!("  next: cargo xtask check {}", next.name);
     }

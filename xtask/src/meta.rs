@@ -8,9 +8,11 @@ use crate::paths;
 #[derive(Debug, Clone)]
 pub struct Meta {
     pub name: String,
-    pub difficulty: String,
+    pub difficulty: Difficulty,
     pub chapter: String,
-    pub bench: String,
+    /// The benchmark `compare` runs; `None` for a coordination kata
+    /// (`bench = "none"`), whose cost is in the waiting.
+    pub bench: Option<Bench>,
     pub hints: Vec<String>,
     /// `allow_unsafe = true`: the kata may use `unsafe` (the primitives katas).
     pub allow_unsafe: bool,
@@ -28,8 +30,63 @@ impl Meta {
     }
 }
 
-/// The benchmark families `cargo xtask compare` knows.
-pub const BENCHES: [&str; 4] = ["queue", "cache", "time-map", "none"];
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+impl Difficulty {
+    const ALL: [Difficulty; 3] = [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Difficulty::Easy => "easy",
+            Difficulty::Medium => "medium",
+            Difficulty::Hard => "hard",
+        }
+    }
+}
+
+/// The benchmark families a kata can name in `katas.toml` (`compare` runs
+/// it); `bench = "none"` is a kata with no benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bench {
+    Queue,
+    Cache,
+    TimeMap,
+}
+
+impl Bench {
+    const ALL: [Bench; 3] = [Bench::Queue, Bench::Cache, Bench::TimeMap];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Bench::Queue => "queue",
+            Bench::Cache => "cache",
+            Bench::TimeMap => "time-map",
+        }
+    }
+
+    /// Where crates/kata-bench keeps it.
+    pub fn family(self) -> crate::bench::Family {
+        crate::bench::family(self.name()).expect("every Bench is a family of kata-bench")
+    }
+}
+
+/// Reads one of `all` by name, or says what the choices are.
+fn one_of<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    what: &str,
+    s: &str,
+) -> Result<T, String> {
+    all.iter().copied().find(|x| name(*x) == s).ok_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+        format!("{what} `{s}`: use {}", names.join(", "))
+    })
+}
 
 pub fn file() -> PathBuf {
     paths::root().join("katas.toml")
@@ -73,11 +130,27 @@ pub fn load() -> Result<Vec<Meta>, String> {
                         .collect()
                 })
                 .unwrap_or_default();
+            let name = s("name")?;
+            let bad = |e: String| format!("{}: `{name}` has {e}", path.display());
+            let difficulty = one_of(
+                &Difficulty::ALL,
+                Difficulty::name,
+                "difficulty",
+                &s("difficulty")?,
+            )
+            .map_err(bad)?;
+            let bench = match s("bench")?.as_str() {
+                "none" => None,
+                b => Some(
+                    one_of(&Bench::ALL, Bench::name, "bench", b)
+                        .map_err(|e| bad(format!("{e} or none")))?,
+                ),
+            };
             Ok(Meta {
-                name: s("name")?,
-                difficulty: s("difficulty")?,
+                name,
+                difficulty,
                 chapter: s("chapter")?,
-                bench: s("bench")?,
+                bench,
                 hints,
                 allow_unsafe: k
                     .get("allow_unsafe")
@@ -137,20 +210,6 @@ pub fn problems() -> Vec<String> {
             out.push(format!(
                 "katas.toml: `{}` has no hints: add at least a concept, a nudge and a sketch",
                 m.name
-            ));
-        }
-        if !BENCHES.contains(&m.bench.as_str()) {
-            out.push(format!(
-                "katas.toml: `{}` has bench `{}`: use one of {}",
-                m.name,
-                m.bench,
-                BENCHES.join(", ")
-            ));
-        }
-        if !["easy", "medium", "hard"].contains(&m.difficulty.as_str()) {
-            out.push(format!(
-                "katas.toml: `{}` has difficulty `{}`: use easy, medium or hard",
-                m.name, m.difficulty
             ));
         }
     }
@@ -233,6 +292,26 @@ fn book_keys(text: &str) -> Vec<&str> {
 
 #[cfg(test)]
 mod topic_tests {
+    #[test]
+    fn a_name_outside_the_choices_says_what_the_choices_are() {
+        use super::{Bench, Difficulty, one_of};
+        assert_eq!(
+            one_of(&Difficulty::ALL, Difficulty::name, "difficulty", "medium"),
+            Ok(Difficulty::Medium)
+        );
+        assert_eq!(
+            one_of(&Difficulty::ALL, Difficulty::name, "difficulty", "tricky"),
+            Err("difficulty `tricky`: use easy, medium, hard".to_owned())
+        );
+        // Every family a kata can name is one kata-bench has.
+        for b in Bench::ALL {
+            assert_eq!(
+                b.family(),
+                crate::bench::family(b.name()).expect("a family")
+            );
+        }
+    }
+
     #[test]
     fn book_keys_are_found_in_each_form() {
         let src = r#"Property { name: "n", cause: "c", book: "lost-wakeup" }; f.book = Some("spin".into()); Failure { book: Some("facade".into()) }"#;

@@ -19,10 +19,50 @@ fn file() -> PathBuf {
     dir().join("state.json")
 }
 
+/// Where a kata stands after its last check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Status {
+    /// Never checked, or every function is still `todo!()`.
+    #[default]
+    NotStarted,
+    /// Some `todo!()` are left.
+    Unfinished,
+    /// The last check failed this stage (its name).
+    FailingAt(String),
+    Passed,
+}
+
+impl Status {
+    /// As `state.json` keeps it, and as `list` shows it.
+    pub fn text(&self) -> String {
+        match self {
+            Status::NotStarted => "not started".into(),
+            Status::Unfinished => "unfinished".into(),
+            Status::FailingAt(stage) => format!("failing at {stage}"),
+            Status::Passed => "passed".into(),
+        }
+    }
+
+    /// Reads [`Status::text`] back; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "not started" => Some(Status::NotStarted),
+            "unfinished" => Some(Status::Unfinished),
+            "passed" => Some(Status::Passed),
+            _ => s
+                .strip_prefix("failing at ")
+                .map(|stage| Status::FailingAt(stage.to_owned())),
+        }
+    }
+
+    pub fn is_failing(&self) -> bool {
+        matches!(self, Status::Unfinished | Status::FailingAt(_))
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KataState {
-    /// `not started`, `unfinished`, `failing at <stage>`, or `passed`.
-    pub status: Option<String>,
+    pub status: Status,
     pub hints_shown: usize,
 }
 
@@ -41,7 +81,10 @@ pub fn load() -> BTreeMap<String, KataState> {
             (
                 k.clone(),
                 KataState {
-                    status: s["status"].as_str().map(str::to_owned),
+                    status: s["status"]
+                        .as_str()
+                        .and_then(Status::parse)
+                        .unwrap_or_default(),
                     hints_shown: s["hints_shown"].as_u64().unwrap_or(0) as usize,
                 },
             )
@@ -55,7 +98,7 @@ fn save(states: &BTreeMap<String, KataState>) {
         .map(|(k, s)| {
             (
                 k.clone(),
-                json!({ "status": s.status, "hints_shown": s.hints_shown }),
+                json!({ "status": s.status.text(), "hints_shown": s.hints_shown }),
             )
         })
         .collect();
@@ -72,4 +115,22 @@ pub fn update(kata: &str, change: impl FnOnce(&mut KataState)) {
     let mut states = load();
     change(states.entry(kata.to_owned()).or_default());
     save(&states);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_reads_back_as_it_was_written() {
+        for s in [
+            Status::NotStarted,
+            Status::Unfinished,
+            Status::FailingAt("model".into()),
+            Status::Passed,
+        ] {
+            assert_eq!(Status::parse(&s.text()), Some(s));
+        }
+        assert_eq!(Status::parse("vibes"), None);
+    }
 }

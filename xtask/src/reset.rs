@@ -65,7 +65,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
             k.name,
             if changed == 1 { "" } else { "s" }
         );
-        progress::update(&k.name, |s| s.status = Some("not started".into()));
+        progress::update(&k.name, |s| s.status = progress::Status::NotStarted);
     }
     Code::Ok
 }

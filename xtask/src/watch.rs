@@ -332,7 +332,7 @@ fn first_difference(before: &Snapshot, now: &Snapshot) -> Option<PathBuf> {
 fn passed_katas() -> Vec<String> {
     progress::load()
         .into_iter()
-        .filter(|(_, s)| s.status.as_deref() == Some("passed"))
+        .filter(|(_, s)| s.status == progress::Status::Passed)
         .map(|(k, _)| k)
         .collect()
 }

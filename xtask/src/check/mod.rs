@@ -247,19 +247,19 @@ fn check_subject(kata: &Kata, subject: &Subject, rerun: &str, learner: bool, out
 
 /// Remembers the kata's status for `cargo xtask list`.
 fn record_progress(kata: &str, verdict: &Verdict) {
+    use crate::progress::Status as Progress;
     let status = match verdict {
-        Verdict::NotStarted => "not started".to_owned(),
-        Verdict::Unfinished(_) => "unfinished".to_owned(),
+        Verdict::NotStarted => Progress::NotStarted,
+        Verdict::Unfinished(_) => Progress::Unfinished,
         Verdict::Internal(_) => return,
         Verdict::Ran(results) => results
             .iter()
             .find(|r| matches!(r.status, Status::Fail(_) | Status::Unverified(_)))
-            .map_or_else(
-                || "passed".to_owned(),
-                |r| format!("failing at {}", r.stage.name()),
-            ),
+            .map_or(Progress::Passed, |r| {
+                Progress::FailingAt(r.stage.name().to_owned())
+            }),
     };
-    crate::progress::update(kata, |s| s.status = Some(status));
+    crate::progress::update(kata, |s| s.status = status);
 }
 
 fn rerun_command(args: &Args) -> String {
