@@ -429,6 +429,44 @@ mod tests {
         insta::assert_snapshot!(seen(&failing(Stage::Build, f), None));
     }
 
+    /// An api case that does not compile: the failure is named by the
+    /// property of the test that runs the case, read from the real suite.
+    #[test]
+    fn an_api_case_that_does_not_compile() {
+        let d = crate::build::Diagnostic {
+            message: "mismatched types".into(),
+            rendered: "error[E0308]: mismatched types\n --> tests/api/signatures.rs:9:63\n  = note: expected fn pointer `for<'a> fn(&'a BoundedBlockingQueue<Opaque>, Opaque) -> ()`\n             found fn item `for<'a> fn(&'a BoundedBlockingQueue<_>, _) -> bool`".into(),
+            at: Some("tests/api/signatures.rs:9".into()),
+            file: Some("tests/api/signatures.rs".into()),
+            spans: vec![
+                ("tests/api/signatures.rs".into(), 9),
+                ("/learner/lib.rs".into(), 57),
+            ],
+        };
+        let suite = paths::root().join("solutions/bounded-blocking-queue");
+        let failures = super::super::api::case_failures(&[&d], &suite, |f| {
+            f == std::path::Path::new("/learner/lib.rs")
+        });
+        let results = vec![
+            StageResult {
+                stage: Stage::Facade,
+                status: Status::Pass("1 file uses kata_sync for all synchronisation".into()),
+                took: Duration::ZERO,
+            },
+            StageResult {
+                stage: Stage::Build,
+                status: Status::Pass("compiled".into()),
+                took: Duration::ZERO,
+            },
+            StageResult {
+                stage: Stage::Api,
+                status: Status::Fail(failures),
+                took: Duration::ZERO,
+            },
+        ];
+        insta::assert_snapshot!(seen(&Verdict::Ran(results), None));
+    }
+
     #[test]
     fn a_functional_failure_with_its_replay_line() {
         insta::assert_snapshot!(seen(
