@@ -2,12 +2,18 @@
 # Measures what the learner waits for, on this machine:
 #
 # 1. edit-to-verdict for a passing kata, every kata: a scratch copy of the
-#    reference solution is touched, then checked (`check --impl`, as the
+#    reference solution is edited, then checked (`check --impl`, as the
 #    learner's own file would be), RUNS times; the median is reported;
 # 2. beside it, in the same run and interleaved with it, rustlings (the tool
-#    learners already know) doing the same: touch `threads2.rs`, then
+#    learners already know) doing the same: edit `threads2.rs`, then
 #    `rustlings run threads2`; the ratio of medians is reported;
-# 3. how long a deadlocking file takes to be diagnosed.
+# 3. edit-to-verdict when the functional stage fails (two mutants);
+# 4. how long a deadlocking file takes to be diagnosed.
+#
+# An edit inserts a new comment line at the top of the file: every line
+# below moves, so the compiler's incremental caches are of as little help
+# as they can be. (A bare `touch` changes nothing the compiler can see, and
+# would flatter incremental builds.)
 #
 #   bash scripts/measure-check.sh                 # every kata, 3 runs each
 #   RUNS=5 bash scripts/measure-check.sh foobar   # one kata, 5 runs
@@ -42,6 +48,9 @@ if [ ! -d "$rl" ]; then
 fi
 cp "$rl/solutions/20_threads/threads2.rs" "$rl/exercises/20_threads/threads2.rs"
 
+# A fresh first line, different every time.
+edit() { sed -i "1i // edit $RANDOM$RANDOM" "$1"; }
+
 secs() {
     local s e
     s=$(date +%s.%N)
@@ -53,7 +62,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 
 
 scratch=target/measure
 mkdir -p "$scratch"
-echo "cores: $(nproc); runs per kata: $runs; edit = touch, then check (warm)"
+echo "cores: $(nproc); runs per kata: $runs; edit = a new first line, then check (warm)"
 echo
 echo "| kata | edit-to-verdict, median (s) | rustlings run threads2, median (s) | ratio |"
 echo "|---|---|---|---|"
@@ -67,9 +76,9 @@ for kata in "${katas[@]}"; do
     ours=()
     theirs=()
     for _ in $(seq "$runs"); do
-        touch "$file"
+        edit "$file"
         ours+=("$(secs cargo xtask check "$kata" --impl "$file" --no-miri)")
-        touch "$rl/exercises/20_threads/threads2.rs"
+        edit "$rl/exercises/20_threads/threads2.rs"
         theirs+=("$(cd "$rl" && secs "$rustlings" run threads2)")
     done
     m_ours=$(median "${ours[@]}")
@@ -83,6 +92,22 @@ m_ours=$(median "${all_ours[@]}")
 m_theirs=$(median "${all_theirs[@]}")
 printf '| **all** | %s | %s | %s× |\n' "$m_ours" "$m_theirs" \
     "$(awk -v a="$m_ours" -v b="$m_theirs" 'BEGIN { printf "%.0f", a / b }')"
+
+echo
+echo "| functional stage fails | edit-to-verdict, median (s) |"
+echo "|---|---|"
+for m in foobar/mutants/bar_never_waits lru-cache/mutants/evicts_most_recent; do
+    kata=${m%%/*}
+    file=$scratch/fails_${kata//-/_}.rs
+    cp "solutions/$m.rs" "$file"
+    cargo xtask check "$kata" --impl "$file" --no-miri >/dev/null 2>&1 || true
+    fails=()
+    for _ in $(seq "$runs"); do
+        edit "$file"
+        fails+=("$(secs cargo xtask check "$kata" --impl "$file" --no-miri)")
+    done
+    printf '| %s | %s |\n' "$m" "$(median "${fails[@]}")"
+done
 
 deadlock=solutions/bounded-blocking-queue/mutants/missing_notify_in_dequeue.rs
 echo
