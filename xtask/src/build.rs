@@ -91,7 +91,9 @@ impl Job {
     /// Stops the build: cargo and every rustc it started (they share its
     /// process group). A build that already finished is left alone.
     pub fn cancel(self) {
-        if !self.handle.is_finished() {
+        // `pid` is 0 when cargo could not be started, and kill(0) would
+        // signal our own process group: there is nothing to stop then.
+        if self.pid != 0 && !self.handle.is_finished() {
             let pgid = -(self.pid as libc::pid_t);
             // SAFETY: kill(2) takes plain integers and touches no memory of
             // ours; a negative pid names the process group cargo leads.
