@@ -139,8 +139,8 @@ pub mod model {
     /// says otherwise.
     pub const DEFAULT_PREEMPTIONS: usize = 3;
 
-    /// How long one model test may explore: `KATA_LOOM_BUDGET_SECS`, 60
-    /// seconds by default.
+    /// How much CPU time one model test may spend exploring:
+    /// `KATA_LOOM_BUDGET_SECS`, 60 seconds by default.
     pub fn time_budget() -> Duration {
         std::env::var("KATA_LOOM_BUDGET_SECS")
             .ok()

@@ -390,7 +390,7 @@ mod tests {
         let mut results = passing_until(Stage::Model);
         let mut f = a_failure("spins_forever");
         f.title = format!("{CHECKER_LIMIT} spins_forever");
-        f.what = "the model checker explored 812 interleavings in 60s without finding a bug, but did not finish the search within its time budget".into();
+        f.what = "the model checker explored 812 interleavings in 60s of CPU time without finding a bug, but did not finish the search within its budget".into();
         f.limit = Some(Limit::OutOfTime);
         f.replay = None;
         results.push(stage(Stage::Model, Status::Unverified(vec![f]), 60.0));
