@@ -21,8 +21,8 @@ pub mod trace;
 pub use spurious::{Pattern, SpuriousPlan, set_plan, spurious_wakeup_now};
 pub use threads::{
     ForSuite, Kind, LiveThread, Polling, Registration, SpawnContext, awaiting, current_label,
-    current_live_id, live_kata_threads, live_threads, polling, register_current, register_spawned,
-    spawn_context, spawning_for_the_suite,
+    current_live_id, kata_threads, live_kata_threads, live_threads, polling, register_current,
+    register_spawned, spawn_context, spawning_for_the_suite,
 };
 
 /// How often each thread has called `hint::spin_loop` or `thread::yield_now`

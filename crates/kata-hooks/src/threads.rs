@@ -267,6 +267,18 @@ impl Drop for Polling {
     }
 }
 
+/// The registry ids and names of the threads the kata spawned in the current
+/// thread's family that are still running.
+pub fn kata_threads() -> Vec<(u64, String)> {
+    let family = current_family();
+    LIVE.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|t| t.kind == Kind::Kata && t.family == family)
+        .map(|t| (t.id, t.label.clone()))
+        .collect()
+}
+
 /// Every registered thread that has not finished.
 pub fn live_threads() -> Vec<LiveThread> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner()).clone()

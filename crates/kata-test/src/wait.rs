@@ -57,6 +57,35 @@ pub fn settle(thread: &str, polls: u32, grace: Duration, mut done: impl FnMut() 
     finished
 }
 
+/// Waits until every thread the kata started from this thread's family, and
+/// still running, has been blocked in a `kata_sync` primitive in `polls`
+/// polls in a row (about 1 ms apart); or until `give_up()` holds, or
+/// [`stall_timeout`] has passed. Returns the names of the kata's threads
+/// that were running at the last poll: empty when they all slept.
+///
+/// This is an event a correct answer produces however busy the machine is:
+/// a thread on its way to a wait is runnable, and gets there. A thread that
+/// spins never gets there, so a suite passes a `give_up` that measures what
+/// the spinning costs, in CPU time, to fail it sooner than the deadline.
+pub fn until_kata_threads_blocked(polls: u32, mut give_up: impl FnMut() -> bool) -> Vec<String> {
+    let mut in_a_row = 0;
+    let mut running = Vec::new();
+    until(stall_timeout(), || {
+        let blocked: Vec<Option<u64>> = kata_hooks::blocked_threads()
+            .into_iter()
+            .map(|b| b.live_id)
+            .collect();
+        running = kata_hooks::kata_threads()
+            .into_iter()
+            .filter(|(id, _)| !blocked.contains(&Some(*id)))
+            .map(|(_, name)| name)
+            .collect();
+        in_a_row = if running.is_empty() { in_a_row + 1 } else { 0 };
+        in_a_row >= polls || give_up()
+    });
+    running
+}
+
 /// The deadline for an event that a correct answer produces: half the
 /// watchdog's wall-clock ceiling (30 s by default). It is generous on
 /// purpose, since a correct answer on a busy machine may be slow, and costs

@@ -19,12 +19,18 @@ use thread_pool::{Rejected, ThreadPool};
 /// checks that it has not returned. Only a wrong answer can fail because of it.
 const GRACE: Duration = Duration::from_millis(300);
 
-/// How long idle workers are watched for spinning, and the CPU time they may
-/// use meanwhile, together: a fortieth of one core. Sleeping workers use
-/// microseconds; a worker that spins, even yielding, uses its whole share of
-/// a core (measured on two busy cores: four spinning workers, 120 ms).
-const IDLE_WINDOW: Duration = Duration::from_millis(400);
-const IDLE_CPU_BUDGET: Duration = Duration::from_millis(10);
+/// What idle workers may spend, together, between their first jobs ending
+/// and all of them being asleep in a wait: CPU time, measured on their own
+/// clocks, so a busy machine changes nothing. Workers on their way to a wait
+/// use microseconds; four workers that spin, even yielding, use this much
+/// within a second or two of wall time even beside two busy loops, and then
+/// the test stops waiting for them to sleep.
+const IDLE_CPU_LIMIT: Duration = Duration::from_millis(100);
+
+/// How many polls in a row (about 1 ms apart) must see every worker asleep:
+/// a worker inside an injected spurious wakeup, or just woken, shows as
+/// blocked for a moment too.
+const IDLE_POLLS: u32 = 5;
 
 const ZERO: Property = Property {
     name: "new(0, _) and new(_, 0) panic with a message that names the parameter and its value",
@@ -400,21 +406,33 @@ fn idle_workers_block_without_spinning_and_stay_for_later_jobs() {
     first.assert_met("the first jobs on a fresh pool");
     let clocks = clocks.lock().unwrap().clone();
     let cpu = || clocks.iter().map(|c| c.now()).sum::<Duration>();
-    // A measurement window of known length, not a wait for another thread.
+    // The event: every worker asleep in a `kata_sync` wait. A worker that
+    // spins never is; the wait for it ends when the workers have used the
+    // CPU limit, or at the deadline.
     let before = cpu();
-    std::thread::sleep(IDLE_WINDOW);
+    let running = kata_test::wait::until_kata_threads_blocked(IDLE_POLLS, || {
+        cpu().saturating_sub(before) > IDLE_CPU_LIMIT
+    });
     let used = cpu().saturating_sub(before);
     kata_test::progress();
     assert!(
-        used <= IDLE_CPU_BUDGET,
-        "{workers} idle workers used {used:?} of CPU in {IDLE_WINDOW:?} (at most {IDLE_CPU_BUDGET:?} allowed): an idle worker spins instead of waiting"
+        running.is_empty() && used <= IDLE_CPU_LIMIT,
+        "with nothing to do, {workers} idle workers used {used:?} of CPU (at most {IDLE_CPU_LIMIT:?} allowed) and {}: an idle worker spins instead of waiting",
+        if running.is_empty() {
+            "then all slept in a wait".to_owned()
+        } else {
+            format!(
+                "these never slept in a kata_sync wait: {}",
+                running.join(", ")
+            )
+        }
     );
     let later = Rendezvous::new(workers);
     for _ in 0..workers {
         pool.execute(later.job())
             .expect("execute on a pool that has been idle");
     }
-    later.assert_met(&format!("jobs given to a pool idle for {IDLE_WINDOW:?}"));
+    later.assert_met("jobs given to a pool whose workers were all asleep");
     assert_eq!(
         pool.join(),
         0,
