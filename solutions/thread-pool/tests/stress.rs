@@ -160,11 +160,12 @@ fn shutdown_racing_with_execute_runs_exactly_the_accepted_jobs(
             })
         })
         .collect();
-    // Shut down in the middle of the submissions.
+    // Shut down in the middle of the submissions: once a quarter of the jobs
+    // were accepted, or once nothing can accept more (every thread asleep,
+    // as after a lost wakeup, which the shutdown's wake-up may then hide;
+    // `submitters_lose_no_job` is the test that catches that).
     let half = SUBMITTERS * JOBS_PER_SUBMITTER / 4;
-    kata_test::wait::until(kata_test::stall_timeout(), || {
-        accepted_so_far.load(Ordering::SeqCst) >= half
-    });
+    kata_test::wait::until_done(|| accepted_so_far.load(Ordering::SeqCst) >= half);
     pool.shutdown();
     let accepted: Vec<usize> = submitters.into_iter().flat_map(kata_test::join).collect();
     let pool = Arc::into_inner(pool).expect("every submitter has let go of the pool");
