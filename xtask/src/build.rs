@@ -13,13 +13,16 @@ use crate::package::Package;
 use crate::paths;
 use crate::term::Out;
 
-/// Real threads (dev profile, shares the workspace's target folder) or loom
+/// Real threads (dev profile, shares the workspace's target folder), loom
 /// (release, `--cfg loom`, its own target folder so the two never evict each
-/// other's artifacts).
+/// other's artifacts), or shuttle: the model stage's second explorer, for
+/// the busy-waits loom cannot bound (release, `--cfg loom --cfg
+/// kata_shuttle`, under which the crate named `loom` is shuttle).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Flavor {
     Threads,
     Loom,
+    Shuttle,
 }
 
 impl Flavor {
@@ -27,6 +30,7 @@ impl Flavor {
         match self {
             Flavor::Threads => paths::check_dir().join("threads"),
             Flavor::Loom => paths::check_dir().join("loom"),
+            Flavor::Shuttle => paths::check_dir().join("shuttle"),
         }
     }
 }
@@ -124,10 +128,15 @@ pub fn spawn(pkg: &Package, flavor: Flavor, tests: &[&str], out: &Out, show: boo
     for t in tests {
         cmd.arg("--test").arg(t);
     }
-    if flavor == Flavor::Loom {
+    let cfg = match flavor {
+        Flavor::Threads => "",
+        Flavor::Loom => " --cfg loom",
+        Flavor::Shuttle => " --cfg loom --cfg kata_shuttle",
+    };
+    if flavor != Flavor::Threads {
         cmd.arg("--release");
         let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
-        flags.push_str(" --cfg loom");
+        flags.push_str(cfg);
         cmd.env("RUSTFLAGS", flags.trim());
     }
     if out.verbose {

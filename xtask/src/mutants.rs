@@ -82,100 +82,110 @@ pub fn mutants_of(kata: &Kata) -> Vec<PathBuf> {
 /// Checks every mutant; returns (rejected as promised, total).
 pub fn check_all(katas: &[Kata], out: &Out) -> (usize, usize) {
     let quiet = Out::new(true, out.verbose);
-    let mut ok = 0;
-    let mut total = 0;
-    for kata in katas {
-        for file in mutants_of(kata) {
-            total += 1;
-            let m = match parse(&file) {
-                Ok(m) => m,
-                Err(e) => {
-                    println!("  {} {e}", out.red("FAIL"));
-                    continue;
-                }
-            };
-            let subject = match Subject::file(kata, &m.file) {
-                Ok(s) => s,
-                Err(e) => {
-                    println!("  {} {e}", out.red("FAIL"));
-                    continue;
-                }
-            };
-            // Every stage up to the named one runs, so the table shows an
-            // earlier stage that also rejects it; later ones would add time,
-            // not information.
-            let verdict = check::pipeline_until(kata, &subject, true, Some(m.stage), &quiet);
-            let (rejected_by, mut note) = rejections(&verdict);
-            let mut good = rejected_by.contains(&m.stage);
-            // A model failure must show the learner how it happened.
-            let untraced = untraced_model_failures(&verdict);
-            if !untraced.is_empty() {
-                good = false;
-                note = format!(
-                    "{note}{}model failures with no timeline naming a line of the mutant: {}",
-                    if note.is_empty() { "" } else { "; " },
-                    untraced.join(", ")
-                );
-            }
-            let mut second = String::new();
-            if let Some(later) = m.unscanned {
-                let v = check::pipeline_with(
-                    kata,
-                    &subject,
-                    true,
-                    Some(later),
-                    check::Facade::Skip,
-                    &quiet,
-                );
-                let held = rejections(&v).0.contains(&later);
-                good &= held;
-                second = format!(
-                    "; with the facade stage skipped, {} {}",
-                    later.name(),
-                    if held {
-                        "rejects it too"
-                    } else {
-                        "does NOT reject it"
-                    }
-                );
-            }
-            if good {
-                ok += 1;
-            }
-            let others: Vec<&str> = rejected_by
-                .iter()
-                .filter(|s| **s != m.stage)
-                .map(|s| s.name())
-                .collect();
-            let tag = if good {
-                out.green("ok  ")
-            } else {
-                out.red("FAIL")
-            };
-            println!(
-                "  {tag} {}/{} must be rejected by {}: {}{}",
-                kata.name,
-                m.name,
-                m.stage.name(),
-                if good { "rejected" } else { "NOT rejected" },
-                if others.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (also by {})", others.join(", "))
-                },
-            );
-            if !second.is_empty() {
-                println!("       {}", second.trim_start_matches("; "));
-            }
-            if !note.is_empty() {
-                println!("       {note}");
-            }
-            if !good && !out.quiet {
-                println!("       bug: {}", m.bug);
-            }
-        }
+    let items: Vec<(&Kata, PathBuf)> = katas
+        .iter()
+        .flat_map(|k| mutants_of(k).into_iter().map(move |f| (k, f)))
+        .collect();
+    // Two at a time, as `xtask test` checks the solutions: one mutant's
+    // tests run while the other's build waits for cargo. Each result is
+    // printed whole as it comes, so two never interleave.
+    let printing = std::sync::Mutex::new(());
+    let verdicts = crate::runner::in_parallel(
+        &items,
+        2,
+        |_, (kata, file)| {
+            let (good, text) = check_one(kata, file, out, &quiet);
+            let _one_at_a_time = printing.lock().unwrap_or_else(|e| e.into_inner());
+            print!("{text}");
+            good
+        },
+        |_| false,
+    );
+    (verdicts.iter().filter(|g| **g).count(), items.len())
+}
+
+/// Checks one mutant up to the stage its header names; returns whether
+/// that stage rejected it, and the lines to print.
+fn check_one(kata: &Kata, file: &Path, out: &Out, quiet: &Out) -> (bool, String) {
+    let mut text = String::new();
+    let m = match parse(file) {
+        Ok(m) => m,
+        Err(e) => return (false, format!("  {} {e}\n", out.red("FAIL"))),
+    };
+    let subject = match Subject::file(kata, &m.file) {
+        Ok(s) => s,
+        Err(e) => return (false, format!("  {} {e}\n", out.red("FAIL"))),
+    };
+    // Every stage up to the named one runs, so the table shows an earlier
+    // stage that also rejects it; later ones would add time, not
+    // information.
+    let verdict = check::pipeline_until(kata, &subject, true, Some(m.stage), quiet);
+    let (rejected_by, mut note) = rejections(&verdict);
+    let mut good = rejected_by.contains(&m.stage);
+    // A model failure must show the learner how it happened.
+    let untraced = untraced_model_failures(&verdict);
+    if !untraced.is_empty() {
+        good = false;
+        note = format!(
+            "{note}{}model failures with no timeline naming a line of the mutant: {}",
+            if note.is_empty() { "" } else { "; " },
+            untraced.join(", ")
+        );
     }
-    (ok, total)
+    let mut second = String::new();
+    if let Some(later) = m.unscanned {
+        let v = check::pipeline_with(
+            kata,
+            &subject,
+            true,
+            Some(later),
+            check::Facade::Skip,
+            quiet,
+        );
+        let held = rejections(&v).0.contains(&later);
+        good &= held;
+        second = format!(
+            "; with the facade stage skipped, {} {}",
+            later.name(),
+            if held {
+                "rejects it too"
+            } else {
+                "does NOT reject it"
+            }
+        );
+    }
+    let others: Vec<&str> = rejected_by
+        .iter()
+        .filter(|s| **s != m.stage)
+        .map(|s| s.name())
+        .collect();
+    let tag = if good {
+        out.green("ok  ")
+    } else {
+        out.red("FAIL")
+    };
+    text.push_str(&format!(
+        "  {tag} {}/{} must be rejected by {}: {}{}\n",
+        kata.name,
+        m.name,
+        m.stage.name(),
+        if good { "rejected" } else { "NOT rejected" },
+        if others.is_empty() {
+            String::new()
+        } else {
+            format!(" (also by {})", others.join(", "))
+        },
+    ));
+    if !second.is_empty() {
+        text.push_str(&format!("       {}\n", second.trim_start_matches("; ")));
+    }
+    if !note.is_empty() {
+        text.push_str(&format!("       {note}\n"));
+    }
+    if !good && !out.quiet {
+        text.push_str(&format!("       bug: {}\n", m.bug));
+    }
+    (good, text)
 }
 
 /// The model-stage failures (findings, not limits) whose report has no

@@ -41,7 +41,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
         }
     };
 
-    println!("{}", out.bold("== cargo test --workspace"));
+    section(out, start, "cargo test --workspace");
     let status = crate::paths::cargo()
         .args(["test", "--workspace", "--quiet"])
         .current_dir(crate::paths::root())
@@ -51,7 +51,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
         "cargo test --workspace",
     );
 
-    println!("{}", out.bold("== katas.toml matches the folders"));
+    section(out, start, "katas.toml matches the folders");
     let problems = crate::meta::problems();
     for p in &problems {
         println!("       {p}");
@@ -63,9 +63,10 @@ pub fn run(args: &Args, out: &Out) -> Code {
 
     let katas = kata::all();
     let quiet = Out::new(true, out.verbose);
-    println!(
-        "{}",
-        out.bold("== reference solutions pass, stubs are not started")
+    section(
+        out,
+        start,
+        "reference solutions pass, stubs are not started",
     );
     // Two checks at a time: a loom search or a Miri run keeps one core busy
     // for a minute while the other core would idle. A correct answer must
@@ -112,9 +113,10 @@ pub fn run(args: &Args, out: &Out) -> Code {
     // reference solutions above were checked under it; the alternatives are
     // checked without it.
     crate::miri::ENABLED.store(false, std::sync::atomic::Ordering::Relaxed);
-    println!(
-        "{}",
-        out.bold("== every correct alternative passes (without Miri)")
+    section(
+        out,
+        start,
+        "every correct alternative passes (without Miri)",
     );
     let mut alternatives = Vec::new();
     for k in &katas {
@@ -153,7 +155,7 @@ pub fn run(args: &Args, out: &Out) -> Code {
     }
 
     if !args.no_mutants {
-        println!("{}", out.bold("== every mutant is rejected by its stage"));
+        section(out, start, "every mutant is rejected by its stage");
         let (ok, total) = crate::mutants::check_all(&katas, out);
         for i in 0..total {
             tally(i < ok, "");
@@ -161,10 +163,35 @@ pub fn run(args: &Args, out: &Out) -> Code {
     }
 
     if !args.no_mutants {
-        println!(
-            "{}",
-            out.bold("== a model failure replays with the same timeline")
+        section(
+            out,
+            start,
+            "shuttle alone finds what busy-waits hide from loom",
         );
+        for (kata, mutant) in SPINNING {
+            let r = kata::find(kata).and_then(|k| {
+                let s = Subject::file(&k, &k.mutants_dir().join(format!("{mutant}.rs")))?;
+                Ok(check::sample_with_shuttle(&k, &s, &quiet))
+            });
+            let found = match &r {
+                Ok(r) => match &r.status {
+                    check::Status::Fail(f) => f.iter().all(|f| f.limit.is_none()),
+                    _ => false,
+                },
+                Err(_) => false,
+            };
+            if !found {
+                println!("       {:?}", r.map(|r| r.status));
+            }
+            tally(
+                found,
+                &format!("{kata}/{mutant}: rejected by shuttle's sample alone"),
+            );
+        }
+    }
+
+    if !args.no_mutants {
+        section(out, start, "a model failure replays with the same timeline");
         for (kata, mutant, test) in REPLAYED {
             let r = replays_the_same(kata, mutant, test);
             if let Err(why) = &r {
@@ -182,6 +209,16 @@ pub fn run(args: &Args, out: &Out) -> Code {
         start.elapsed().as_secs_f64()
     );
     if failed == 0 { Code::Ok } else { Code::Failed }
+}
+
+/// A section's title, with the time since `cargo xtask test` started, so a
+/// slow CI run says where its time went.
+fn section(out: &Out, start: Instant, title: &str) {
+    println!(
+        "{} {}",
+        out.bold(&format!("== {title}")),
+        out.dim(&format!("(at {:.0}s)", start.elapsed().as_secs_f64()))
+    );
 }
 
 /// ` (partly verified: ...)` when a stage verified less than usual.
@@ -211,6 +248,13 @@ fn passes(v: &Verdict) -> bool {
         _ => false,
     }
 }
+
+/// Mutants that busy-wait and race: the model stage's second explorer must
+/// reject each one on its own, without loom's help.
+const SPINNING: [(&str, &str); 2] = [
+    ("bounded-blocking-queue", "check_then_act_spin"),
+    ("once-cell", "check_then_act_spin"),
+];
 
 /// Model failures replayed in `cargo xtask test`: a lost wakeup (a deadlock),
 /// a `Relaxed` publish (a data race), a check-then-act (an assertion) and a

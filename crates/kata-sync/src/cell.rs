@@ -25,15 +25,17 @@
 //! assert_eq!(cell.with(|p| unsafe { *p }), 2);
 //! ```
 
-#[cfg(loom)]
+#[cfg(all(loom, not(kata_shuttle)))]
 pub use loom::cell::{ConstPtr, MutPtr};
-#[cfg(loom)]
+#[cfg(all(loom, not(kata_shuttle)))]
 pub use modelled::UnsafeCell;
 
-#[cfg(not(loom))]
+// Shuttle (the second explorer) has no cell of its own: it models
+// sequentially consistent memory, where a cell is plain memory.
+#[cfg(any(not(loom), kata_shuttle))]
 pub use real::{ConstPtr, MutPtr, UnsafeCell};
 
-#[cfg(loom)]
+#[cfg(all(loom, not(kata_shuttle)))]
 mod modelled {
     use std::panic::Location;
 
@@ -104,7 +106,7 @@ mod modelled {
     }
 }
 
-#[cfg(not(loom))]
+#[cfg(any(not(loom), kata_shuttle))]
 mod real {
     /// A cell whose value may be reached through a shared reference, on
     /// the caller's promise that no access races with another.

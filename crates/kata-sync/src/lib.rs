@@ -8,7 +8,10 @@
 //!   stage of `cargo xtask check`, and ordinary builds);
 //! - under [loom] when built with `RUSTFLAGS="--cfg loom"`, where every lock,
 //!   wait and atomic access is a point at which loom may switch threads, so it
-//!   can try every interleaving (the model stage).
+//!   can try every interleaving (the model stage);
+//! - under [shuttle] when built with `--cfg loom --cfg kata_shuttle`: the
+//!   crate named `loom` is then shuttle, whose scheduler samples the
+//!   interleavings of the tests whose busy-waits loom cannot bound.
 //!
 //! The API follows parking_lot: `lock()` returns the guard directly (no
 //! poisoning), and [`Condvar::wait`] takes `&mut MutexGuard`.
@@ -51,6 +54,7 @@
 //! ```
 //!
 //! [loom]: https://docs.rs/loom
+//! [shuttle]: https://docs.rs/shuttle
 
 pub mod atomic;
 mod barrier;

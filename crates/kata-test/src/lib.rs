@@ -37,6 +37,8 @@ pub mod jitter;
 pub mod model;
 pub mod record;
 mod report;
+#[cfg(kata_shuttle)]
+mod shuttle;
 pub mod spawn;
 pub mod wait;
 mod watchdog;

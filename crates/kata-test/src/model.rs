@@ -1,8 +1,5 @@
 //! The model stage's runner: loom with a stated preemption bound.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 /// The preemption bound used unless `KATA_LOOM_PREEMPTIONS` says otherwise.
 ///
 /// Loom explores every interleaving that needs at most this many involuntary
@@ -11,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use kata_verdict::model::DEFAULT_PREEMPTIONS;
 
 /// How much CPU time one model test may spend exploring before it stops and
-/// reports that it did not finish: `KATA_LOOM_BUDGET_SECS`, 60 seconds by
+/// reports that it did not finish: `KATA_LOOM_BUDGET_SECS`, 30 seconds by
 /// default (`cargo xtask check` then looks again at lower bounds, and says
 /// so). CPU time, not wall time: on a machine busy with other work the
 /// search is slower, but it covers exactly what it covers on an idle one.
@@ -42,6 +39,22 @@ where
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(default_bound);
+    #[cfg(kata_shuttle)]
+    {
+        crate::shuttle::run(bound, f);
+    }
+    #[cfg(not(kata_shuttle))]
+    run_loom(bound, f);
+}
+
+#[cfg(not(kata_shuttle))]
+fn run_loom<F>(bound: usize, f: F)
+where
+    F: Fn() + Sync + Send + 'static,
+{
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(bound);
     // Never `max_duration`: loom would stop early and call it a pass.

@@ -7,7 +7,8 @@
 //!
 //! - [`Unsync`] is state that the kata must order. Under loom it is loom's
 //!   `UnsafeCell`, so two accesses not ordered by happens-before are reported
-//!   as a data race, in every interleaving. On real threads it is a lock that
+//!   as a data race, in every interleaving. On real threads (and under
+//!   shuttle, which models no data races) it is a lock that
 //!   is only ever *tried*: finding it taken means two callbacks overlapped,
 //!   and that is reported as a race too.
 //! - [`Trace`] records the order in which things happened in this run. Its
@@ -20,9 +21,9 @@ use std::fmt;
 /// State the kata's synchronisation must order. See the module docs.
 pub struct Unsync<T> {
     what: &'static str,
-    #[cfg(loom)]
+    #[cfg(all(loom, not(kata_shuttle)))]
     cell: loom::cell::UnsafeCell<T>,
-    #[cfg(not(loom))]
+    #[cfg(any(not(loom), kata_shuttle))]
     cell: std::sync::Mutex<T>,
 }
 
@@ -31,7 +32,7 @@ pub struct Unsync<T> {
 // other access for happens-before, panicking on a race before any reference
 // exists; and loom runs the modelled threads one at a time on one OS thread.
 // (On real threads the field is a std Mutex, which is Sync already.)
-#[cfg(loom)]
+#[cfg(all(loom, not(kata_shuttle)))]
 unsafe impl<T: Send> Sync for Unsync<T> {}
 
 impl<T> Unsync<T> {
@@ -39,9 +40,9 @@ impl<T> Unsync<T> {
     pub fn new(what: &'static str, value: T) -> Self {
         Self {
             what,
-            #[cfg(loom)]
+            #[cfg(all(loom, not(kata_shuttle)))]
             cell: loom::cell::UnsafeCell::new(value),
-            #[cfg(not(loom))]
+            #[cfg(any(not(loom), kata_shuttle))]
             cell: std::sync::Mutex::new(value),
         }
     }
@@ -53,7 +54,7 @@ impl<T> Unsync<T> {
         // A callback that records is progress, at the learner's grain: one
         // hand-over, not one whole call of n of them.
         crate::events::progress();
-        #[cfg(loom)]
+        #[cfg(all(loom, not(kata_shuttle)))]
         {
             // The counterexample timeline shows the callback between the
             // kata's own steps.
@@ -63,7 +64,7 @@ impl<T> Unsync<T> {
             // (a causality violation) before the pointer is used otherwise.
             self.cell.with_mut(|ptr| f(unsafe { &mut *ptr }))
         }
-        #[cfg(not(loom))]
+        #[cfg(any(not(loom), kata_shuttle))]
         {
             match self.cell.try_lock() {
                 Ok(mut guard) => f(&mut guard),
@@ -78,11 +79,11 @@ impl<T> Unsync<T> {
 
     /// The state, once every thread is done with it.
     pub fn into_inner(self) -> T {
-        #[cfg(loom)]
+        #[cfg(all(loom, not(kata_shuttle)))]
         {
             self.cell.into_inner()
         }
-        #[cfg(not(loom))]
+        #[cfg(any(not(loom), kata_shuttle))]
         {
             self.cell.into_inner().unwrap_or_else(|p| p.into_inner())
         }

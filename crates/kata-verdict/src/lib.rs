@@ -140,13 +140,16 @@ pub mod model {
     pub const DEFAULT_PREEMPTIONS: usize = 3;
 
     /// How much CPU time one model test may spend exploring:
-    /// `KATA_LOOM_BUDGET_SECS`, 60 seconds by default.
+    /// `KATA_LOOM_BUDGET_SECS`, 30 seconds by default: more than three times
+    /// the largest search a blocking answer in the catalogue needs (about 9 s,
+    /// the web crawler's `coordinator_and_queues.rs`). The busy-waits whose
+    /// search never ends go on to the second explorer (shuttle) sooner.
     pub fn time_budget() -> Duration {
         std::env::var("KATA_LOOM_BUDGET_SECS")
             .ok()
             .and_then(|s| s.parse::<f64>().ok())
             .filter(|s| *s > 0.0)
-            .map_or(Duration::from_secs(60), Duration::from_secs_f64)
+            .map_or(Duration::from_secs(30), Duration::from_secs_f64)
     }
 }
 

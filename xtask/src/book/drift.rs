@@ -279,56 +279,14 @@ fn unquoted_files(quotes: &BTreeSet<Quote>) -> Vec<PathBuf> {
 /// Every quoted report exists and still says what the checker says.
 pub fn check(out: &Out) -> Result<String, Vec<String>> {
     let quotes = quoted();
-    let mut problems = Vec::new();
-    for q in &quotes {
-        let file = file_of(q);
-        let Ok(quoted_text) = std::fs::read_to_string(&file) else {
-            problems.push(format!(
-                "{} is quoted but missing: run `cargo xtask book --bless`",
-                paths::display(&file)
-            ));
-            continue;
-        };
-        let was = stable_view(&quoted_text);
-        let mut outcome = Err(String::new());
-        for attempt in 1..=ATTEMPTS {
-            out.status(&format!(
-                "re-checking {}/{} (run {attempt} of at most {ATTEMPTS}) ...",
-                q.0, q.1
-            ));
-            outcome = generate(q);
-            let differs = match &outcome {
-                Ok(fresh) if stable_view(fresh) == was => break,
-                Ok(fresh) => first_difference(&was, &stable_view(fresh)),
-                Err(e) => e.lines().next().unwrap_or_default().to_owned(),
-            };
-            if attempt < ATTEMPTS {
-                // Said on every mismatch, so that a CI log shows how often
-                // scheduling alone moves a report.
-                println!(
-                    "  {} {}/{} run {attempt} differed, re-running: {}",
-                    out.yellow("note:"),
-                    q.0,
-                    q.1,
-                    differs.replace('\n', " / ")
-                );
-            }
-        }
-        match outcome {
-            Ok(fresh) => {
-                let now = stable_view(&fresh);
-                if was != now {
-                    problems.push(format!(
-                        "{} no longer matches the checker in {ATTEMPTS} runs (run `cargo xtask book --bless {}`, then re-read the chapter that quotes it):\n         {}",
-                        paths::display(&file),
-                        q.0,
-                        first_difference(&was, &now)
-                    ));
-                }
-            }
-            Err(e) => problems.push(e),
-        }
-    }
+    let list: Vec<&Quote> = quotes.iter().collect();
+    // Two at a time, as `xtask test` checks the mutants: one quote's tests
+    // run while the other's build waits for cargo.
+    let mut problems: Vec<String> =
+        crate::runner::in_parallel(&list, 2, |_, q| recheck(q, out), |_| false)
+            .into_iter()
+            .flatten()
+            .collect();
     for stale in unquoted_files(&quotes) {
         problems.push(format!(
             "{} is quoted by no chapter: delete it",
@@ -340,6 +298,60 @@ pub fn check(out: &Out) -> Result<String, Vec<String>> {
     } else {
         Err(problems)
     }
+}
+
+/// Re-checks one quoted report, up to [`ATTEMPTS`] times while scheduling
+/// alone moves it; returns what no longer matches.
+fn recheck(q: &Quote, out: &Out) -> Vec<String> {
+    let mut problems = Vec::new();
+    let file = file_of(q);
+    let Ok(quoted_text) = std::fs::read_to_string(&file) else {
+        problems.push(format!(
+            "{} is quoted but missing: run `cargo xtask book --bless`",
+            paths::display(&file)
+        ));
+        return problems;
+    };
+    let was = stable_view(&quoted_text);
+    let mut outcome = Err(String::new());
+    for attempt in 1..=ATTEMPTS {
+        out.status(&format!(
+            "re-checking {}/{} (run {attempt} of at most {ATTEMPTS}) ...",
+            q.0, q.1
+        ));
+        outcome = generate(q);
+        let differs = match &outcome {
+            Ok(fresh) if stable_view(fresh) == was => break,
+            Ok(fresh) => first_difference(&was, &stable_view(fresh)),
+            Err(e) => e.lines().next().unwrap_or_default().to_owned(),
+        };
+        if attempt < ATTEMPTS {
+            // Said on every mismatch, so that a CI log shows how often
+            // scheduling alone moves a report.
+            println!(
+                "  {} {}/{} run {attempt} differed, re-running: {}",
+                out.yellow("note:"),
+                q.0,
+                q.1,
+                differs.replace('\n', " / ")
+            );
+        }
+    }
+    match outcome {
+        Ok(fresh) => {
+            let now = stable_view(&fresh);
+            if was != now {
+                problems.push(format!(
+                    "{} no longer matches the checker in {ATTEMPTS} runs (run `cargo xtask book --bless {}`, then re-read the chapter that quotes it):\n         {}",
+                    paths::display(&file),
+                    q.0,
+                    first_difference(&was, &now)
+                ));
+            }
+        }
+        Err(e) => problems.push(e),
+    }
+    problems
 }
 
 #[cfg(test)]

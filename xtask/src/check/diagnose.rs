@@ -187,6 +187,28 @@ pub(super) fn classify(
     stage: Stage,
     msg: &str,
 ) -> (String, Option<&'static str>, Option<&'static str>) {
+    // Shuttle, the second explorer, words its findings its own way.
+    if stage == Stage::Model && msg.starts_with("deadlock! blocked tasks") {
+        return (
+            format!(
+                "shuttle found a schedule in which every thread is blocked and none can wake the others ({})",
+                first_line(msg)
+            ),
+            Some(
+                "a lost wakeup (a notify that is missing, goes to the wrong waiter, or comes before the wait) or locks taken in a cycle",
+            ),
+            Some("deadlock"),
+        );
+    }
+    if stage == Stage::Model && msg.starts_with("exceeded max_steps bound") {
+        return (
+            "shuttle found a schedule in which threads kept running without finishing: a spin whose condition never becomes true, or a livelock".into(),
+            Some(
+                "a busy-wait whose condition only another thread can change, while that thread waits for the spinner",
+            ),
+            Some("spin"),
+        );
+    }
     if stage == Stage::Model && msg.starts_with("deadlock;") {
         return (
             "loom found an interleaving in which every thread is blocked and none can wake the others".into(),

@@ -29,7 +29,7 @@ mod suite;
 use diagnose::*;
 use failure::*;
 use model::*;
-pub use pipeline::{Facade, pipeline, pipeline_until, pipeline_with};
+pub use pipeline::{Facade, pipeline, pipeline_until, pipeline_with, sample_with_shuttle};
 use render::*;
 pub use stages::*;
 use suite::*;

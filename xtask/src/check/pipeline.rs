@@ -220,11 +220,34 @@ pub fn pipeline_with(
         }
         (Some(exe), None) => {
             let first = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, &[], out);
-            let mut r = model_second_looks(first, |extra: &[(&str, String)], tests: &[String]| {
+            // Busy-waits that loom could not bound: build the second
+            // explorer now (beside loom's look with a larger branch budget,
+            // when it takes one; warm, only the changed package rebuilds).
+            let mut shuttle = Background(
+                limits_only(&first)
+                    .then(|| build::spawn(&pkg, Flavor::Shuttle, &["model"], out, false)),
+            );
+            let sample = |tests: &[String]| {
+                let job = shuttle.0.take()?;
+                job.show_progress();
+                let sb = job.wait();
+                let exe = sb.executables.get("model")?;
+                Some(run_stage(
+                    Stage::Model,
+                    exe,
+                    subject,
+                    &pkg.dir,
+                    &env,
+                    tests,
+                    out,
+                ))
+            };
+            let rerun = |extra: &[(&str, String)], tests: &[String]| {
                 let mut env = env.clone();
                 env.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
                 run_stage(Stage::Model, exe, subject, &pkg.dir, &env, tests, out)
-            });
+            };
+            let mut r = model_second_looks(first, rerun, sample);
             r.took = t.elapsed();
             r
         }
@@ -298,6 +321,41 @@ pub fn warm(kata: &Kata, subject: &Subject, out: &Out) {
         "Ready in {:.0}s: write your solution, then run the same command again.",
         t.elapsed().as_secs_f64()
     )));
+}
+
+/// The model stage's second explorer alone: every model test of `subject`
+/// sampled by shuttle, with no loom search first. `cargo xtask test` uses
+/// it to prove that shuttle finds, by itself, the bugs that spinning
+/// mutants hide behind their busy-waits.
+pub fn sample_with_shuttle(kata: &Kata, subject: &Subject, out: &Out) -> StageResult {
+    let internal = |what: String| StageResult {
+        stage: Stage::Model,
+        status: Status::Fail(vec![Failure {
+            title: "the shuttle flavour could not be built".into(),
+            what,
+            ..Failure::default()
+        }]),
+        took: Duration::ZERO,
+    };
+    let pkg = match package::generate(kata, subject) {
+        Ok(p) => p,
+        Err(e) => return internal(e),
+    };
+    let b = build::build(&pkg, Flavor::Shuttle, &["model"], out);
+    let Some(exe) = b.executables.get("model") else {
+        return internal(b.cargo_error.unwrap_or_else(|| {
+            b.errors
+                .iter()
+                .map(|d| d.rendered.clone())
+                .collect::<Vec<_>>()
+                .join("\n")
+        }));
+    };
+    let env = [(
+        "CARGO_MANIFEST_DIR".to_owned(),
+        pkg.dir.display().to_string(),
+    )];
+    run_stage(Stage::Model, exe, subject, &pkg.dir, &env, &[], out)
 }
 
 /// A background build that is cancelled if nobody waits for it.

@@ -100,6 +100,16 @@ pub(super) fn run_stage(
                 plural(executions as usize, "interleaving")
             ));
         }
+        let schedules: u64 = runs.iter().flat_map(|r| r.notes("shuttle_schedules")).sum();
+        if schedules > 0 {
+            let note = |key: &str| runs.iter().find_map(|r| r.note(key)).unwrap_or(0);
+            s.push_str(&format!(
+                ", {} sampled (PCT at depth {}, seed {:#x})",
+                plural(schedules as usize, "schedule"),
+                note("shuttle_depth"),
+                note("shuttle_seed")
+            ));
+        }
         if runs.len() < tests.len() {
             s.push_str(&format!(" ({} not run)", tests.len() - runs.len()));
         }

@@ -145,6 +145,8 @@ fn refuses_cfg_that_could_tell_a_check_from_a_real_run() {
     for src in [
         "#[cfg(loom)] fn f() {}",
         "#[cfg(not(loom))] fn f() {}",
+        "#[cfg(kata_shuttle)] fn f() {}",
+        "fn f() -> bool { cfg!(kata_shuttle) }",
         "#[cfg(feature = \"check\")] fn f() {}",
         "#[cfg(debug_assertions)] fn f() {}",
         "#[cfg_attr(loom, allow(dead_code))] fn f() {}",
