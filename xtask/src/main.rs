@@ -72,8 +72,9 @@ when stuck, `cargo xtask compare <kata>` once it passes.
 #[derive(Subcommand)]
 enum Command {
     /// Check a kata against its hidden suite: facade (what the code may
-    /// use), build, api, functional, stress and the loom model, in that
-    /// order, stopping at the first failing stage.
+    /// use), build, api, functional, stress, the loom model and, where the
+    /// kata allows `unsafe`, miri, in that order, stopping at the first
+    /// failing stage.
     #[command(after_help = EXIT_CODES)]
     Check(check::Args),
     /// List every kata in the recommended order, with its difficulty, your
@@ -136,4 +137,27 @@ pub enum Code {
     Usage = 2,
     NotStarted = 3,
     Internal = 4,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// `check --help` names the stages in the order the pipeline runs them
+    /// (it once put the facade stage after the build).
+    #[test]
+    fn check_help_gives_the_stages_in_the_order_they_run() {
+        let cli = Cli::command();
+        let check = cli.find_subcommand("check").expect("a check subcommand");
+        let about = check.get_about().expect("check has help").to_string();
+        let mut from = 0;
+        for stage in check::Stage::ALL {
+            let at = about[from..].find(stage.name()).unwrap_or_else(|| {
+                panic!("`{}` missing or out of order in: {about}", stage.name())
+            });
+            from += at + stage.name().len();
+        }
+    }
 }

@@ -11,7 +11,8 @@
 use std::process::Command;
 use std::time::Instant;
 
-use crate::check::{Failure, Stage, StageResult, Status};
+use crate::check::{Failure, Stage, StageResult, Status, in_subject};
+use crate::kata::Subject;
 use crate::package::Package;
 use crate::paths;
 
@@ -78,7 +79,7 @@ fn available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-pub fn run(pkg: &Package) -> StageResult {
+pub fn run(pkg: &Package, subject: &Subject) -> StageResult {
     let t = Instant::now();
     // Relaxed: a setting made before any check starts.
     if !ENABLED.load(std::sync::atomic::Ordering::Relaxed) {
@@ -136,6 +137,7 @@ pub fn run(pkg: &Package) -> StageResult {
                 title: "Miri found undefined behaviour".into(),
                 property: Some("unsafe code upholds Rust's rules: no uninitialised reads, no use after free, no double drop, no aliasing violation".into()),
                 what: ub,
+                at: learner_line(&text, &pkg.dir, subject),
                 cause: Some("an `unsafe` block whose SAFETY argument does not hold on some path: read Miri's report below (run with --verbose)".into()),
                 book: Some("checker-limits".into()),
                 output: text,
@@ -150,5 +152,54 @@ pub fn run(pkg: &Package) -> StageResult {
         stage: Stage::Miri,
         status,
         took: t.elapsed(),
+    }
+}
+
+/// The first place in Miri's report that is in the learner's files: Miri
+/// prints the backtrace innermost first, as `--> FILE:LINE:COLUMN` lines
+/// whose paths are relative to the check package (or absolute).
+fn learner_line(report: &str, pkg_dir: &std::path::Path, subject: &Subject) -> Option<String> {
+    report.lines().find_map(|l| {
+        let place = l.trim_start().strip_prefix("--> ")?;
+        let mut parts = place.rsplitn(3, ':');
+        let (_column, line, file) = (parts.next()?, parts.next()?, parts.next()?);
+        line.parse::<u32>().ok()?;
+        let path = pkg_dir.join(file);
+        in_subject(&path, subject).then(|| {
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            format!("{}:{line}", paths::display(&path))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_learner_line_is_the_first_frame_in_their_files() {
+        let root = std::env::temp_dir().join(format!("miri-line-{}", std::process::id()));
+        let (pkg, kata) = (root.join("pkg"), root.join("kata"));
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::create_dir_all(&kata).unwrap();
+        std::fs::write(kata.join("lib.rs"), "").unwrap();
+        let subject = Subject {
+            lib: kata.join("lib.rs"),
+            impl_dir: kata.clone(),
+            sources: vec![kata.join("lib.rs")],
+            slug: "t".into(),
+        };
+        let lib = kata.join("lib.rs").display().to_string();
+        let report = format!(
+            "error: Undefined Behavior: using uninitialized data\n   --> /rustc/abc/library/core/src/mem/maybe_uninit.rs:625:9\n   --> {lib}:41:17\n   --> tests/functional.rs:88:5\n"
+        );
+        let at = learner_line(&report, &pkg, &subject).expect("a frame in the kata");
+        assert!(at.ends_with("lib.rs:41"), "{at}");
+        // No frame in the learner's files: no line is made up.
+        assert_eq!(
+            learner_line("   --> tests/functional.rs:88:5", &pkg, &subject),
+            None
+        );
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

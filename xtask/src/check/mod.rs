@@ -2,8 +2,9 @@
 //!
 //! - [`stages`]: the stages and their results;
 //! - [`pipeline`]: runs them in order ([`suite`] runs one stage's tests,
-//!   [`model`] takes a second look when loom gives up, [`api`] tells the
-//!   api cases' compile errors from the learner's);
+//!   [`model`] runs the model stage and takes a second look when loom
+//!   gives up, [`api`] tells the api cases' compile errors from the
+//!   learner's);
 //! - [`diagnose`] and [`failure`]: what a failure says;
 //! - [`render`]: printing the verdict.
 
@@ -28,8 +29,9 @@ mod suite;
 
 use diagnose::*;
 use failure::*;
+pub use model::sample_with_shuttle;
 use model::*;
-pub use pipeline::{Facade, pipeline, pipeline_until, pipeline_with, sample_with_shuttle};
+pub use pipeline::{Facade, in_subject, pipeline, pipeline_until, pipeline_with};
 use render::*;
 pub use stages::*;
 use suite::*;

@@ -1,5 +1,5 @@
-//! The model stage's limits: when loom gives up, which tests look again,
-//! and with what budget.
+//! The model stage: loom's search, and its limits: when loom gives up,
+//! which tests look again, with what budget, and the second explorer.
 
 use kata_verdict::model::{DEFAULT_PREEMPTIONS, time_budget};
 
@@ -128,6 +128,117 @@ pub(super) fn model_second_looks(
         status,
         took,
         ..last
+    }
+}
+
+/// Runs the model stage once `job`, its loom build, is done: loom's search,
+/// then, when busy-waits stop it, the second looks of
+/// [`model_second_looks`]. `Err` is the checker's own failure (cargo could
+/// not build), never a verdict on the kata.
+pub(super) fn run_model(
+    job: build::Job,
+    pkg: &package::Package,
+    subject: &Subject,
+    env: &[(String, String)],
+    out: &Out,
+) -> Result<StageResult, String> {
+    // The stage's time counts from here: the build ran beside the others.
+    let t = Instant::now();
+    let lb = job.wait();
+    if let Some(e) = lb.cargo_error {
+        return Err(format!("cargo could not build the loom model:\n{e}"));
+    }
+    let Some(exe) = lb.executables.get("model") else {
+        return Ok(StageResult {
+            stage: Stage::Model,
+            status: Status::Fail(
+                lb.errors
+                    .iter()
+                    .map(|d| {
+                        let mut f = compile_failure(d);
+                        f.title = "does not compile under loom (--cfg loom)".into();
+                        f
+                    })
+                    .collect(),
+            ),
+            took: t.elapsed(),
+        });
+    };
+    let first = run_stage(Stage::Model, exe, subject, &pkg.dir, env, &[], out);
+    // Busy-waits that loom could not bound: build the second explorer now
+    // (beside loom's look with a larger branch budget, when it takes one;
+    // warm, only the changed package rebuilds).
+    let mut shuttle = Background(
+        limits_only(&first).then(|| build::spawn(pkg, Flavor::Shuttle, &["model"], out, false)),
+    );
+    let sample = |tests: &[String]| {
+        let job = shuttle.0.take()?;
+        job.show_progress();
+        let sb = job.wait();
+        let exe = sb.executables.get("model")?;
+        Some(run_stage(
+            Stage::Model,
+            exe,
+            subject,
+            &pkg.dir,
+            env,
+            tests,
+            out,
+        ))
+    };
+    let rerun = |extra: &[(&str, String)], tests: &[String]| {
+        let mut env = env.to_vec();
+        env.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+        run_stage(Stage::Model, exe, subject, &pkg.dir, &env, tests, out)
+    };
+    let mut r = model_second_looks(first, rerun, sample);
+    r.took = t.elapsed();
+    Ok(r)
+}
+
+/// The model stage's second explorer alone: every model test of `subject`
+/// sampled by shuttle, with no loom search first. `cargo xtask test` uses
+/// it to prove that shuttle finds, by itself, the bugs that spinning
+/// mutants hide behind their busy-waits.
+pub fn sample_with_shuttle(kata: &Kata, subject: &Subject, out: &Out) -> StageResult {
+    let internal = |what: String| StageResult {
+        stage: Stage::Model,
+        status: Status::Fail(vec![Failure {
+            title: "the shuttle flavour could not be built".into(),
+            what,
+            ..Failure::default()
+        }]),
+        took: Duration::ZERO,
+    };
+    let pkg = match package::generate(kata, subject) {
+        Ok(p) => p,
+        Err(e) => return internal(e),
+    };
+    let b = build::build(&pkg, Flavor::Shuttle, &["model"], out);
+    let Some(exe) = b.executables.get("model") else {
+        return internal(b.cargo_error.unwrap_or_else(|| {
+            b.errors
+                .iter()
+                .map(|d| d.rendered.clone())
+                .collect::<Vec<_>>()
+                .join("\n")
+        }));
+    };
+    let env = [(
+        "CARGO_MANIFEST_DIR".to_owned(),
+        pkg.dir.display().to_string(),
+    )];
+    run_stage(Stage::Model, exe, subject, &pkg.dir, &env, &[], out)
+}
+
+/// A background build that is cancelled if nobody waits for it.
+pub(super) struct Background(pub(super) Option<build::Job>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(job) = self.0.take() {
+            job.cancel();
+        }
     }
 }
 

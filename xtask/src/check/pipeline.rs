@@ -211,60 +211,9 @@ pub fn pipeline_with(
             );
         }
     }
-    // The stage's time counts from here: the build ran beside the others.
-    let t = Instant::now();
-    let lb = job.wait();
-    let r = match (lb.executables.get("model"), lb.cargo_error) {
-        (_, Some(e)) => {
-            return Verdict::Internal(format!("cargo could not build the loom model:\n{e}"));
-        }
-        (Some(exe), None) => {
-            let first = run_stage(Stage::Model, exe, subject, &pkg.dir, &env, &[], out);
-            // Busy-waits that loom could not bound: build the second
-            // explorer now (beside loom's look with a larger branch budget,
-            // when it takes one; warm, only the changed package rebuilds).
-            let mut shuttle = Background(
-                limits_only(&first)
-                    .then(|| build::spawn(&pkg, Flavor::Shuttle, &["model"], out, false)),
-            );
-            let sample = |tests: &[String]| {
-                let job = shuttle.0.take()?;
-                job.show_progress();
-                let sb = job.wait();
-                let exe = sb.executables.get("model")?;
-                Some(run_stage(
-                    Stage::Model,
-                    exe,
-                    subject,
-                    &pkg.dir,
-                    &env,
-                    tests,
-                    out,
-                ))
-            };
-            let rerun = |extra: &[(&str, String)], tests: &[String]| {
-                let mut env = env.clone();
-                env.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-                run_stage(Stage::Model, exe, subject, &pkg.dir, &env, tests, out)
-            };
-            let mut r = model_second_looks(first, rerun, sample);
-            r.took = t.elapsed();
-            r
-        }
-        (None, None) => StageResult {
-            stage: Stage::Model,
-            status: Status::Fail(
-                lb.errors
-                    .iter()
-                    .map(|d| {
-                        let mut f = compile_failure(d);
-                        f.title = "does not compile under loom (--cfg loom)".into();
-                        f
-                    })
-                    .collect(),
-            ),
-            took: t.elapsed(),
-        },
+    let r = match run_model(job, &pkg, subject, &env, out) {
+        Ok(r) => r,
+        Err(e) => return Verdict::Internal(e),
     };
     results.push(r);
     progress(out, results.last().expect("pushed"));
@@ -275,7 +224,7 @@ pub fn pipeline_with(
         // Safe code cannot have undefined behaviour: Miri runs only on a
         // kata that uses the `unsafe` its statement allows.
         let r = if scan::uses_unsafe(&subject.sources) {
-            crate::miri::run(&pkg)
+            crate::miri::run(&pkg, subject)
         } else {
             StageResult {
                 stage: Stage::Miri,
@@ -323,53 +272,7 @@ pub fn warm(kata: &Kata, subject: &Subject, out: &Out) {
     )));
 }
 
-/// The model stage's second explorer alone: every model test of `subject`
-/// sampled by shuttle, with no loom search first. `cargo xtask test` uses
-/// it to prove that shuttle finds, by itself, the bugs that spinning
-/// mutants hide behind their busy-waits.
-pub fn sample_with_shuttle(kata: &Kata, subject: &Subject, out: &Out) -> StageResult {
-    let internal = |what: String| StageResult {
-        stage: Stage::Model,
-        status: Status::Fail(vec![Failure {
-            title: "the shuttle flavour could not be built".into(),
-            what,
-            ..Failure::default()
-        }]),
-        took: Duration::ZERO,
-    };
-    let pkg = match package::generate(kata, subject) {
-        Ok(p) => p,
-        Err(e) => return internal(e),
-    };
-    let b = build::build(&pkg, Flavor::Shuttle, &["model"], out);
-    let Some(exe) = b.executables.get("model") else {
-        return internal(b.cargo_error.unwrap_or_else(|| {
-            b.errors
-                .iter()
-                .map(|d| d.rendered.clone())
-                .collect::<Vec<_>>()
-                .join("\n")
-        }));
-    };
-    let env = [(
-        "CARGO_MANIFEST_DIR".to_owned(),
-        pkg.dir.display().to_string(),
-    )];
-    run_stage(Stage::Model, exe, subject, &pkg.dir, &env, &[], out)
-}
-
-/// A background build that is cancelled if nobody waits for it.
-struct Background(Option<build::Job>);
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        if let Some(job) = self.0.take() {
-            job.cancel();
-        }
-    }
-}
-
-pub(super) fn in_subject(file: &std::path::Path, subject: &Subject) -> bool {
+pub fn in_subject(file: &std::path::Path, subject: &Subject) -> bool {
     let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
     file.starts_with(&subject.impl_dir)
 }

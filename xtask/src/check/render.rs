@@ -489,6 +489,22 @@ mod tests {
     }
 
     #[test]
+    fn a_miri_finding() {
+        let f = Failure {
+            title: "Miri found undefined behaviour".into(),
+            test: String::new(),
+            property: Some("unsafe code upholds Rust's rules: no uninitialised reads, no use after free, no double drop, no aliasing violation".into()),
+            what: "error: Undefined Behavior: using uninitialized data, but this operation requires initialized memory".into(),
+            at: Some("katas/spsc-ring/src/lib.rs:97".into()),
+            cause: Some("an `unsafe` block whose SAFETY argument does not hold on some path: read Miri's report below (run with --verbose)".into()),
+            book: Some("checker-limits".into()),
+            replay: None,
+            ..a_failure("")
+        };
+        insta::assert_snapshot!(seen(&failing(Stage::Miri, f), None));
+    }
+
+    #[test]
     fn a_loom_counterexample() {
         let f = Failure {
             what: "loom found a data race: Causality violation: Concurrent read and write accesses.".into(),
