@@ -108,7 +108,9 @@ for s in "${subjects[@]}"; do
         out=$(cargo xtask check "$kata" "${args[@]}" 2>&1 || true)
         end=$(date +%s.%N)
         times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }')")
-        verdict=$(printf '%s\n' "$out" | grep -E '^(PASS|FAIL|NOT VERIFIED|not started|only:)' | tail -1)
+        # No verdict line at all (a usage error, a crash) is unexpected too.
+        verdict=$(printf '%s\n' "$out" | grep -E '^(PASS|FAIL|NOT VERIFIED|not started|only:)' | tail -1 || true)
+        [ -n "$verdict" ] || verdict="no verdict: $(printf '%s\n' "$out" | tail -1)"
         ok=0
         case $expect in
             pass) [[ $verdict == PASS* || $verdict == "only: "*"finds no bug"* ]] && ok=1 ;;

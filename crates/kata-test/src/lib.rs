@@ -37,6 +37,8 @@ pub mod jitter;
 pub mod model;
 pub mod record;
 mod report;
+#[cfg(feature = "sequences")]
+pub mod sequences;
 #[cfg(kata_shuttle)]
 mod shuttle;
 pub mod spawn;

@@ -304,7 +304,7 @@ fn matches_a_fifo_model_on_shrinkable_random_sequences() {
         ];
         (Just(capacity), prop::collection::vec(op, 1..MAX_SEQUENCE))
     });
-    common::sequences::check_sequences(
+    kata_test::sequences::check_sequences(
         "BoundedBlockingQueue against a FIFO model, as (capacity, operations)",
         PROPTEST_CASES,
         sequences,

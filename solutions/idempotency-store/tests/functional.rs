@@ -21,6 +21,18 @@ const PANIC_FREES_THE_KEY: Property = Property {
     book: "panic-safety",
 };
 
+const MANY_KEYS: Property = Property {
+    name: "over long random sequences (100,000 calls on up to 50,000 keys, u64::MAX and 0 among them), each key's f runs once and every call returns that key's first result",
+    cause: "the store forgets keys (a bounded table that evicts, or stops storing when full), or distinct keys share an entry (a key narrowed to a smaller integer or to its hash): keep every key, and compare whole keys",
+    book: "exactly-once",
+};
+
+/// Random sequences proptest tries, and the longest of them.
+const PROPTEST_CASES: u32 = 96;
+const MAX_SEQUENCE: usize = 600;
+const LONG_RUN_OPS: usize = 100_000;
+const LONG_RUN_KEYS: u64 = 50_000;
+
 fn caller() -> String {
     std::thread::current().name().unwrap_or("main").to_owned()
 }
@@ -123,4 +135,80 @@ fn a_panic_on_one_key_leaves_other_keys_alone() {
         30,
         "a new key after key 1 panicked"
     );
+}
+
+/// Runs `calls` (key, value) on a fresh store, `execute(key, || value)`, and
+/// on a plain map that keeps each key's first value; the first disagreement.
+fn replay(calls: &[(u64, u64)]) -> Result<(), String> {
+    let store = IdempotencyStore::new();
+    let mut model = std::collections::HashMap::new();
+    for (i, &(key, value)) in calls.iter().enumerate() {
+        if i % 1_000 == 0 {
+            // Slow is not hung: a store that takes O(n) per call still
+            // finishes, and the watchdog must not call it a deadlock.
+            kata_test::progress();
+        }
+        let ran = std::cell::Cell::new(false);
+        let got = store.execute(key, || {
+            ran.set(true);
+            value
+        });
+        let stored = model.get(&key).copied();
+        let want = *model.entry(key).or_insert(value);
+        if got != want || ran.get() != stored.is_none() {
+            let runs = |r: bool| if r { "ran" } else { "did not run" };
+            return Err(format!(
+                "call {i}, execute({key}, || {value}): returned {got} and f {}; \
+                 it should return {want} and f {} ({})",
+                runs(ran.get()),
+                runs(stored.is_none()),
+                match stored {
+                    Some(v) => format!("{key} stored {v} earlier"),
+                    None => format!("{key} was never seen before"),
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn matches_a_plain_map_on_shrinkable_random_sequences() {
+    use proptest::prelude::*;
+    let _check = kata_test::check(&MANY_KEYS);
+    // Keys from a range of 1 to 1,000 (small ones often, where keys repeat),
+    // with the extremes of u64 mixed in; values anything.
+    let sequences = prop_oneof![1..=16_u64, 1..=1_000_u64].prop_flat_map(|keys| {
+        let key = prop_oneof![
+            20 => 0..keys,
+            1 => Just(u64::MAX),
+            1 => Just(u64::MAX - 1),
+            1 => Just(1 << 32),
+        ];
+        prop::collection::vec((key, any::<u64>()), 1..MAX_SEQUENCE)
+    });
+    kata_test::sequences::check_sequences(
+        "IdempotencyStore against a map that keeps each key's first value, as [(key, value)]",
+        PROPTEST_CASES,
+        sequences,
+        |calls| replay(calls),
+    );
+}
+
+#[test]
+fn matches_a_plain_map_over_100_000_calls() {
+    let _check = kata_test::check(&MANY_KEYS);
+    let mut rng = kata_test::jitter::Jitter::new(11);
+    let calls: Vec<(u64, u64)> = (0..LONG_RUN_OPS)
+        .map(|_| {
+            let key = match rng.below(100) {
+                0 => u64::MAX - rng.below(4),
+                _ => rng.below(LONG_RUN_KEYS),
+            };
+            (key, rng.next_u64())
+        })
+        .collect();
+    if let Err(why) = replay(&calls) {
+        panic!("a seeded run of {LONG_RUN_OPS} calls on keys 0..{LONG_RUN_KEYS} (seed 11): {why}");
+    }
 }

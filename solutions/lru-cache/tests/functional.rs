@@ -243,7 +243,7 @@ fn matches_a_plain_lru_on_shrinkable_random_sequences() {
         ];
         (Just(capacity), prop::collection::vec(op, 1..MAX_SEQUENCE))
     });
-    common::sequences::check_sequences(
+    kata_test::sequences::check_sequences(
         "LruCache against a plain LRU, as (capacity, operations)",
         PROPTEST_CASES,
         sequences,

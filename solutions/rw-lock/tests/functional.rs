@@ -37,6 +37,12 @@ const WRITER_PREFERENCE: Property = Property {
     book: "rw-writer-preference",
 };
 
+const MANY_READERS: Property = Property {
+    name: "a writer waits until every reader has left, however many hold the lock at once (65,536 read guards)",
+    cause: "the count of readers holding the lock is too narrow (a u8 or u16 that wraps or saturates): with that many readers it reaches 0 while some still hold the lock, and a writer gets in beside them. Count readers in a usize",
+    book: "rw-writer-excludes",
+};
+
 const VALUE: Property = Property {
     name: "the guards give access to the value: what a writer stores, the next reader and writer see",
     cause: "a guard dereferences to something other than the lock's one value",
@@ -278,4 +284,38 @@ fn guards_reach_the_one_value() {
     }
     lock.write().push(3);
     assert_eq!(*lock.read(), [1, 2, 3], "a read guard after two writes");
+}
+
+#[test]
+fn a_writer_waits_for_every_one_of_many_readers() {
+    let check = kata_test::check(&MANY_READERS);
+    // 2^16 readers: a count that wraps at 256 or at 65,536 reads 0 while
+    // they all hold the lock, and one that saturates reads 0 while the last
+    // of them still does. (Miri, far slower, gets 2^8.)
+    let n: usize = if cfg!(miri) { 1 << 8 } else { 1 << 16 };
+    let lock = Arc::new(RwLock::new(0_u32));
+    let mut guards: Vec<_> = (0..n).map(|_| lock.read()).collect();
+    let (writer, writer_in) = {
+        let lock = Arc::clone(&lock);
+        start(
+            &check,
+            "writer",
+            "write() while many readers hold the lock",
+            move || *lock.write() += 1,
+        )
+    };
+    assert!(
+        !got_in("writer", &writer_in),
+        "a writer got in while {n} readers held the lock"
+    );
+    // All but one leave: the one left must still keep the writer out.
+    guards.truncate(1);
+    assert!(
+        !got_in("writer", &writer_in),
+        "a writer got in while 1 of {n} readers still held the lock (the other {} had left)",
+        n - 1
+    );
+    drop(guards);
+    kata_test::join(writer);
+    assert_eq!(*lock.read(), 1, "the value after the writer");
 }

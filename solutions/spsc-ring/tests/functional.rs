@@ -13,7 +13,7 @@ use rstest::rstest;
 use spsc_ring::ring;
 
 /// Operations in each differential run.
-const DIFFERENTIAL_OPS: usize = if cfg!(miri) { 300 } else { 20_000 };
+const DIFFERENTIAL_OPS: usize = if cfg!(miri) { 300 } else { 100_000 };
 
 const FULL_AND_EMPTY: Property = Property {
     name: "push fails exactly when the ring is full, and pop returns None exactly when it is empty",
@@ -108,7 +108,7 @@ impl Rng {
 
 #[rstest]
 fn random_pushes_and_pops_match_a_vecdeque(
-    #[values(1, 2, 3, 4, 5, 6, 7, 8, 64)] capacity: usize,
+    #[values(1, 2, 3, 4, 5, 6, 7, 8, 64, 1_000)] capacity: usize,
     #[values(0x5eed, 0xfeed_beef)] seed: u64,
 ) {
     let _check = kata_test::check(&DIFFERENTIAL);

@@ -370,7 +370,8 @@ fn a_panicking_job_leaves_its_worker_running_and_is_counted() {
     let _check = kata_test::check(&PANICS);
     let workers = 2;
     let pool = ThreadPool::new(workers, 8);
-    let panics = 4;
+    // Past 255, so that a count kept in a byte is caught wrapping.
+    let panics = 300;
     for _ in 0..panics {
         pool.execute(|| kata_test::expected_panic("a job that panics on purpose"))
             .expect("execute with room in the queue");

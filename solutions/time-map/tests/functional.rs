@@ -202,7 +202,7 @@ fn matches_a_plain_model_on_shrinkable_random_sequences() {
         ];
         prop::collection::vec(op, 1..MAX_SEQUENCE)
     });
-    common::sequences::check_sequences(
+    kata_test::sequences::check_sequences(
         "TimeMap against a plain model, as operations",
         PROPTEST_CASES,
         sequences,

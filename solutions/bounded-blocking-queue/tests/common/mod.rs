@@ -3,8 +3,6 @@
 
 #![allow(dead_code)]
 
-pub mod sequences;
-
 use std::collections::VecDeque;
 
 use bounded_blocking_queue::BoundedBlockingQueue;

@@ -3,8 +3,6 @@
 
 #![allow(dead_code)]
 
-pub mod sequences;
-
 use kata_test::jitter::Jitter;
 use lru_cache::LruCache;
 

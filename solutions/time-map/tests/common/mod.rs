@@ -2,8 +2,6 @@
 
 #![allow(dead_code)]
 
-pub mod sequences;
-
 use std::collections::BTreeMap;
 
 use kata_test::jitter::Jitter;

@@ -8,9 +8,7 @@
 //! The kata may panic inside a case (an overflow, an index out of bounds);
 //! such a panic is caught and counts as a failing case, quietly, so that the
 //! verdict reports the shrunk sequence rather than the first, long one.
-//! This file is the same in every suite that uses it.
-
-#![allow(dead_code)]
+//! A suite that uses it asks for kata-test's `sequences` feature.
 
 use std::cell::{Cell, RefCell};
 use std::fmt::Debug;
