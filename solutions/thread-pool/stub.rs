@@ -5,7 +5,8 @@
 //!
 //! - `new(workers, queue_capacity)` starts `workers` threads. At most
 //!   `queue_capacity` accepted jobs wait in the queue (jobs being run do not
-//!   count).
+//!   count). The capacity may be any number from 1 up, however large:
+//!   `new(2, 1 << 40)` must work.
 //! - `execute(job)` queues a job, blocking while the queue is full.
 //! - `try_execute(job)` does the same but returns `Err(Rejected::Full)`
 //!   instead of blocking.

@@ -278,7 +278,9 @@ fn describe(status: ExitStatus, started: bool) -> String {
 
 fn signal_name(sig: i32) -> &'static str {
     match sig {
-        6 => " (SIGABRT: an abort, e.g. a panic while panicking or a stack overflow)",
+        6 => {
+            " (SIGABRT: an abort, e.g. an allocation that failed, a panic while panicking or a stack overflow)"
+        }
         9 => " (SIGKILL)",
         11 => " (SIGSEGV: invalid memory access)",
         _ => "",

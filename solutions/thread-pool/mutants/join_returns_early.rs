@@ -72,7 +72,7 @@ impl ThreadPool {
         );
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
-                queue: VecDeque::with_capacity(queue_capacity),
+                queue: VecDeque::new(),
                 shut_down: false,
                 panics: 0,
             }),

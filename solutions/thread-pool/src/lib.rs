@@ -75,7 +75,9 @@ impl ThreadPool {
         );
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
-                queue: VecDeque::with_capacity(queue_capacity),
+                // Grown as jobs arrive: the capacity is a bound, not a size
+                // hint, and `new(1, 1 << 40)` must not ask for terabytes.
+                queue: VecDeque::new(),
                 shut_down: false,
                 panics: 0,
             }),

@@ -50,6 +50,12 @@ const AT_ONCE: Property = Property {
     book: "thread-pool",
 };
 
+const HUGE_CAPACITY: Property = Property {
+    name: "new(workers, queue_capacity) allocates nothing in proportion to the capacity: new(2, 1 << 40) works",
+    cause: "a with_capacity(queue_capacity) in new: the capacity is a bound, not a size hint, so let the queue grow as jobs arrive",
+    book: "thread-pool",
+};
+
 const FULL: Property = Property {
     name: "with every worker busy and `queue_capacity` jobs waiting, try_execute returns Err(Full) and execute blocks until a job finishes",
     cause: "the bound is off by one (`>` for `>=`), or execute does not wait (in a loop) for room, or nothing notifies it when a worker takes a job",
@@ -127,6 +133,7 @@ fn every_accepted_job_runs_exactly_once(
 #[rstest]
 #[case::one(1)]
 #[case::three(3)]
+#[case::sixteen(16)]
 fn workers_jobs_run_at_once_and_never_more(#[case] workers: usize) {
     let _check = kata_test::check(&AT_ONCE);
     let pool = ThreadPool::new(workers, 4 * workers);
@@ -162,6 +169,7 @@ fn workers_jobs_run_at_once_and_never_more(#[case] workers: usize) {
 #[rstest]
 #[case::capacity_1(1)]
 #[case::capacity_3(3)]
+#[case::capacity_100(100)]
 fn full_queue_rejects_try_execute_and_blocks_execute(#[case] capacity: usize) {
     let check = kata_test::check(&FULL);
     let workers = 2;
@@ -438,5 +446,32 @@ fn idle_workers_block_without_spinning_and_stay_for_later_jobs() {
         pool.join(),
         0,
         "join's count of panics when no job panicked"
+    );
+}
+
+#[test]
+fn a_huge_queue_capacity_allocates_nothing() {
+    let _check = kata_test::check(&HUGE_CAPACITY);
+    // Terabytes if allocated up front. (Not usize::MAX: a pool built on a
+    // semaphore with that many permits may rightly overflow it by one.)
+    let capacity = 1 << 40;
+    let pool = ThreadPool::new(2, capacity);
+    let ran = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for _ in 0..10 {
+        let ran = Arc::clone(&ran);
+        pool.execute(move || {
+            ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        })
+        .expect("execute on a running pool");
+    }
+    assert_eq!(
+        pool.join(),
+        0,
+        "join's count of panics when no job panicked"
+    );
+    assert_eq!(
+        ran.load(std::sync::atomic::Ordering::SeqCst),
+        10,
+        "jobs run on a pool with queue_capacity {capacity}"
     );
 }

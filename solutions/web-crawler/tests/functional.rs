@@ -129,6 +129,7 @@ fn crawl_returns_exactly_the_reachable_same_host_pages(
 #[rstest]
 #[case::two(2)]
 #[case::four(4)]
+#[case::sixteen(16)]
 fn k_workers_fetch_k_pages_at_once(#[case] k: usize) {
     let check = kata_test::check(&PARALLEL);
     let start = url("a", 0);
