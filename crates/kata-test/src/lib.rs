@@ -55,11 +55,12 @@ pub use spawn::{join, spawn};
 pub use wait::stall_timeout;
 pub use watchdog::{StallKind, cpu_budget, wall_ceiling};
 
-/// Every thread now blocked in a `kata_sync` primitive, oldest first, as
+/// Every thread now blocked in a `kata_sync` primitive and asleep (parked,
+/// not merely on its way; see [`wait`]), oldest first, as
 /// `(thread name, operation, file:line)`. Suites ask this instead of the
 /// facade, whose check hooks are not part of its public API.
 pub fn blocked_threads() -> Vec<(String, &'static str, String)> {
-    kata_hooks::blocked_threads()
+    wait::asleep_in_kata_sync()
         .into_iter()
         .map(|b| {
             (

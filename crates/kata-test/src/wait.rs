@@ -2,6 +2,22 @@
 
 use std::time::{Duration, Instant};
 
+/// Every thread blocked in a `kata_sync` primitive *and asleep in the
+/// kernel*, oldest first. The facade marks a thread blocked as it enters a
+/// wait, a little before it parks, and keeps the mark through an injected
+/// spurious wakeup, which never parks at all; on a busy machine the thread
+/// can be preempted inside either window for many milliseconds. Counting it
+/// as blocked then would let a suite start the next thread too early, and
+/// the two would queue on the primitive in the other order. A thread the
+/// kernel has put to sleep has parked. (Where the kernel's view is not
+/// known, and under loom, whose threads take turns, the mark alone counts.)
+pub(crate) fn asleep_in_kata_sync() -> Vec<kata_hooks::BlockedThread> {
+    kata_hooks::blocked_threads()
+        .into_iter()
+        .filter(|b| cfg!(loom) || b.os_tid.is_none_or(crate::watchdog::is_asleep))
+        .collect()
+}
+
 /// Waits until the thread named `thread` is blocked in a `kata_sync`
 /// primitive, or until `grace` has passed, and says which happened.
 ///
@@ -10,9 +26,7 @@ use std::time::{Duration, Instant};
 /// verdict: after it returns, they check that the call has not returned.
 pub fn until_blocked(thread: &str, grace: Duration) -> bool {
     until(grace, || {
-        kata_hooks::blocked_threads()
-            .iter()
-            .any(|b| b.thread == thread)
+        asleep_in_kata_sync().iter().any(|b| b.thread == thread)
     })
 }
 
@@ -36,9 +50,9 @@ pub fn until(deadline: Duration, mut event: impl FnMut() -> bool) -> bool {
 /// seen blocked in a `kata_sync` primitive in `polls` polls in a row (about
 /// 1 ms apart), or until `grace` has passed; returns whether `done()` held.
 ///
-/// Several polls, because a thread that was just woken but has not run yet,
-/// or one inside an injected spurious wakeup, also shows as blocked for a
-/// moment. Like [`until_blocked`], this only gives a wrong answer time to
+/// Blocked means asleep in the kernel too (see [`asleep_in_kata_sync`]);
+/// several polls, because a thread that was just woken but has not run yet
+/// can still look asleep for a moment. Like [`until_blocked`], this only gives a wrong answer time to
 /// misbehave: the verdict comes from what the test checks afterwards.
 pub fn settle(thread: &str, polls: u32, grace: Duration, mut done: impl FnMut() -> bool) -> bool {
     let mut blocked_polls = 0;
@@ -48,9 +62,7 @@ pub fn settle(thread: &str, polls: u32, grace: Duration, mut done: impl FnMut() 
             finished = true;
             return true;
         }
-        let blocked = kata_hooks::blocked_threads()
-            .iter()
-            .any(|b| b.thread == thread);
+        let blocked = asleep_in_kata_sync().iter().any(|b| b.thread == thread);
         blocked_polls = if blocked { blocked_polls + 1 } else { 0 };
         blocked_polls >= polls
     });
@@ -71,7 +83,7 @@ pub fn until_kata_threads_blocked(polls: u32, mut give_up: impl FnMut() -> bool)
     let mut in_a_row = 0;
     let mut running = Vec::new();
     until(stall_timeout(), || {
-        let blocked: Vec<Option<u64>> = kata_hooks::blocked_threads()
+        let blocked: Vec<Option<u64>> = asleep_in_kata_sync()
             .into_iter()
             .map(|b| b.live_id)
             .collect();

@@ -266,7 +266,7 @@ pub(crate) fn others_asleep() -> bool {
 /// Whether the OS thread `tid` of this process is sleeping (Linux: state `S`
 /// or `D` in `/proc/self/task/TID/stat`). Elsewhere nothing is known, so
 /// nothing is called asleep and only the CPU and wall-clock limits apply.
-fn is_asleep(tid: u32) -> bool {
+pub(crate) fn is_asleep(tid: u32) -> bool {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")) else {
         return false;
     };

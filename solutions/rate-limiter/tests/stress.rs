@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
@@ -19,6 +20,8 @@ const CALLERS: usize = 4;
 /// Clock steps in the bound test, each of `STEP_NS`.
 const STEPS: u64 = 4_000;
 const STEP_NS: u64 = 1_000;
+/// The most yields the ticker makes at one time while waiting for calls.
+const TICK_YIELDS_AT_MOST: usize = 1_000;
 /// Refill in the bound test: one token a microsecond, so a token appears at
 /// almost every step and callers race for it.
 const BOUND_RATE: u64 = 1_000_000;
@@ -100,14 +103,19 @@ fn grants_in_any_interval_stay_within_capacity_plus_refill() {
     // the grant happened at some time in between.
     let grants = Arc::new(Mutex::new(Vec::<(u64, u64)>::new()));
     let go = Arc::new(Barrier::new(CALLERS + 1));
+    // Calls the callers have made, so that the ticker moves the clock on
+    // once they have contended at this time (an event), not after a number
+    // of yields, each of which can cost a whole time slice on a busy machine.
+    let calls = Arc::new(AtomicU64::new(0));
     let callers: Vec<_> = (0..CALLERS)
         .map(|c| {
-            let (bucket, clock, grants, log, go) = (
+            let (bucket, clock, grants, log, go, calls) = (
                 Arc::clone(&bucket),
                 Arc::clone(&clock),
                 Arc::clone(&grants),
                 Arc::clone(check.log()),
                 Arc::clone(&go),
+                Arc::clone(&calls),
             );
             let name = format!("caller-{c}");
             spawn(name.clone(), move || {
@@ -119,6 +127,7 @@ fn grants_in_any_interval_stay_within_capacity_plus_refill() {
                     let call = w.call("try_acquire(1)");
                     let got = bucket.try_acquire(1);
                     drop(call);
+                    calls.fetch_add(1, Ordering::SeqCst);
                     if got {
                         mine.push((before, clock.offset()));
                     }
@@ -128,15 +137,27 @@ fn grants_in_any_interval_stay_within_capacity_plus_refill() {
         })
         .collect();
     let ticker = {
-        let (clock, go, log) = (Arc::clone(&clock), Arc::clone(&go), Arc::clone(check.log()));
+        let (clock, go, log, calls) = (
+            Arc::clone(&clock),
+            Arc::clone(&go),
+            Arc::clone(check.log()),
+            Arc::clone(&calls),
+        );
         spawn("ticker", move || {
             let w = log.worker("ticker");
             go.wait();
             for step in 0..STEPS {
                 let call = w.call(format_args!("advance step {step}"));
+                let target = calls.load(Ordering::SeqCst) + 2 * CALLERS as u64;
                 clock.advance(STEP_NS);
-                // Let callers contend at this time before moving on.
-                for _ in 0..20 {
+                // Let the callers contend at this time before moving on:
+                // until they have made two calls each on average. Bounded,
+                // so that callers stuck in the kata do not hold the ticker
+                // (they are then reported blocked once it has finished).
+                for _ in 0..TICK_YIELDS_AT_MOST {
+                    if calls.load(Ordering::SeqCst) >= target {
+                        break;
+                    }
                     std::thread::yield_now();
                 }
                 drop(call);
