@@ -127,18 +127,36 @@ pub fn run(pkg: &Package, subject: &Subject) -> StageResult {
         Ok(o) => {
             let text = String::from_utf8_lossy(&o.stderr).into_owned()
                 + &String::from_utf8_lossy(&o.stdout);
-            let ub = text
+            // Undefined behaviour, or a test that failed under Miri for
+            // another reason (an assertion, a panic): only the first is
+            // Miri's finding, and the title says which it was.
+            let ub = text.contains("Undefined Behavior");
+            let what = text
                 .lines()
-                .find(|l| l.contains("Undefined Behavior") || l.starts_with("error:"))
+                .find(|l| {
+                    if ub {
+                        l.contains("Undefined Behavior")
+                    } else {
+                        l.contains("panicked at") || l.starts_with("error:")
+                    }
+                })
                 .unwrap_or("Miri stopped the functional tests")
                 .trim()
                 .to_owned();
             Status::Fail(vec![Failure {
-                title: "Miri found undefined behaviour".into(),
+                title: if ub {
+                    "Miri found undefined behaviour".into()
+                } else {
+                    "a functional test failed under Miri".into()
+                },
                 property: Some("unsafe code upholds Rust's rules: no uninitialised reads, no use after free, no double drop, no aliasing violation".into()),
-                what: ub,
+                what,
                 at: learner_line(&text, &pkg.dir, subject),
-                cause: Some("an `unsafe` block whose SAFETY argument does not hold on some path: read Miri's report below (run with --verbose)".into()),
+                cause: Some(if ub {
+                    "an `unsafe` block whose SAFETY argument does not hold on some path: read Miri's report below (run with --verbose)".into()
+                } else {
+                    "the test failed under Miri's own scheduler, which interleaves threads differently from the real-thread stages: read the report below (run with --verbose)".into()
+                }),
                 book: Some("checker-limits".into()),
                 output: text,
                 ..Failure::default()

@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 /// as blocked then would let a suite start the next thread too early, and
 /// the two would queue on the primitive in the other order. A thread the
 /// kernel has put to sleep has parked. (Where the kernel's view is not
-/// known, and under loom, whose threads take turns, the mark alone counts.)
+/// known, and under loom and Miri, whose threads take turns on one OS
+/// thread, the mark alone counts.)
 pub(crate) fn asleep_in_kata_sync() -> Vec<kata_hooks::BlockedThread> {
     kata_hooks::blocked_threads()
         .into_iter()
-        .filter(|b| cfg!(loom) || b.os_tid.is_none_or(crate::watchdog::is_asleep))
+        .filter(|b| cfg!(any(loom, miri)) || b.os_tid.is_none_or(crate::watchdog::is_asleep))
         .collect()
 }
 
