@@ -53,8 +53,9 @@ pub fn until(deadline: Duration, mut event: impl FnMut() -> bool) -> bool {
 ///
 /// Blocked means asleep in the kernel too (see [`asleep_in_kata_sync`]);
 /// several polls, because a thread that was just woken but has not run yet
-/// can still look asleep for a moment. Like [`until_blocked`], this only gives a wrong answer time to
-/// misbehave: the verdict comes from what the test checks afterwards.
+/// can still look asleep for a moment. Like [`until_blocked`], this only
+/// gives a wrong answer time to misbehave: the verdict comes from what the
+/// test checks afterwards.
 pub fn settle(thread: &str, polls: u32, grace: Duration, mut done: impl FnMut() -> bool) -> bool {
     let mut blocked_polls = 0;
     let mut finished = false;
