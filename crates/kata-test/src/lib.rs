@@ -33,6 +33,7 @@
 
 mod events;
 pub mod jitter;
+pub mod keys;
 #[cfg(loom)]
 pub mod model;
 pub mod record;

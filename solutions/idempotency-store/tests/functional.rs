@@ -212,3 +212,34 @@ fn matches_a_plain_map_over_100_000_calls() {
         panic!("a seeded run of {LONG_RUN_OPS} calls on keys 0..{LONG_RUN_KEYS} (seed 11): {why}");
     }
 }
+
+const KEYS_BY_EQ: Property = Property {
+    name: "distinct keys whose hashes are equal are distinct keys: each runs its own f once",
+    cause: "the store takes a key's hash for the key (a table keyed by the hash), so a key whose hash was seen before returns another key's result without running its f: the hash picks where to look, Eq decides whether it is the key",
+    book: "keys-by-eq",
+};
+
+#[test]
+fn keys_with_one_hash_each_run_their_own_f() {
+    use kata_test::keys::SameHash;
+    let _check = kata_test::check(&KEYS_BY_EQ);
+    const KEYS: u64 = 16;
+    let store = IdempotencyStore::new();
+    for k in 0..KEYS {
+        assert_eq!(
+            store.execute(SameHash(k), || k * 10),
+            k * 10,
+            "first execute({:?}, || {}), after the keys before it (all with one hash)",
+            SameHash(k),
+            k * 10
+        );
+    }
+    for k in 0..KEYS {
+        assert_eq!(
+            store.execute(SameHash(k), || panic!("{:?}'s f ran twice", SameHash(k))),
+            k * 10,
+            "second execute({:?}, f)",
+            SameHash(k)
+        );
+    }
+}

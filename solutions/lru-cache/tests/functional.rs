@@ -311,3 +311,37 @@ fn a_huge_capacity_allocates_nothing_up_front(#[case] capacity: usize) {
         "len() after three puts with capacity {capacity}"
     );
 }
+
+const KEYS_BY_EQ: Property = Property {
+    name: "distinct keys whose hashes are equal are distinct keys",
+    cause: "the cache takes a key's hash for the key (an index keyed by the hash, or a hit that compares hashes and not keys), so keys with one hash share an entry: the hash picks where to look, Eq decides whether it is the key",
+    book: "keys-by-eq",
+};
+
+#[test]
+fn keys_with_one_hash_keep_their_own_entries() {
+    use kata_test::keys::SameHash;
+    let _check = kata_test::check(&KEYS_BY_EQ);
+    const CAPACITY: u64 = 8;
+    let cache = LruCache::new(CAPACITY as usize);
+    // Twice the capacity, all with one hash: the first half is evicted.
+    for k in 0..2 * CAPACITY {
+        cache.put(SameHash(k), k * 10);
+    }
+    assert_eq!(
+        cache.len(),
+        CAPACITY as usize,
+        "len() after putting {} distinct keys (all with one hash) into a cache of capacity {CAPACITY}",
+        2 * CAPACITY
+    );
+    for k in (0..2 * CAPACITY).rev() {
+        let want = (k >= CAPACITY).then_some(k * 10);
+        assert_eq!(
+            cache.get(&SameHash(k)),
+            want,
+            "get({:?}) after put(SameHash(k), k * 10) for k in 0..{}, capacity {CAPACITY}",
+            SameHash(k),
+            2 * CAPACITY
+        );
+    }
+}

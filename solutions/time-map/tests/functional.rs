@@ -301,3 +301,54 @@ fn extreme_timestamps_are_ordinary(#[case] t: u64) {
         "get(1, u64::MAX) after set(1, 12, u64::MAX)"
     );
 }
+
+const KEYS_BY_EQ: Property = Property {
+    name: "distinct keys whose hashes are equal are distinct keys",
+    cause: "the map takes a key's hash for the key (a table keyed by the hash), so keys with one hash share one history: the hash picks where to look, Eq decides whether it is the key",
+    book: "keys-by-eq",
+};
+
+#[test]
+fn keys_with_one_hash_keep_their_own_histories() {
+    use kata_test::keys::SameHash;
+    let _check = kata_test::check(&KEYS_BY_EQ);
+    const KEYS: u64 = 16;
+    let map = TimeMap::new();
+    for k in 0..KEYS {
+        map.set(SameHash(k), k * 10, k + 1);
+    }
+    for k in 0..KEYS {
+        let mut saw = None;
+        map.update(SameHash(k), KEYS + 1, |v| {
+            saw = v.copied();
+            k * 10 + 1
+        });
+        assert_eq!(
+            saw,
+            Some(k * 10),
+            "update({:?}, {}, f) called f with the wrong value, after set(SameHash(k), k * 10, k + 1) for k in 0..{KEYS}",
+            SameHash(k),
+            KEYS + 1
+        );
+    }
+    for k in 0..KEYS {
+        let key = SameHash(k);
+        assert_eq!(
+            map.get(&key, k),
+            None,
+            "get({key:?}, {k}): it was set at {}",
+            k + 1
+        );
+        assert_eq!(
+            map.get(&key, k + 1),
+            Some(k * 10),
+            "get({key:?}, {})",
+            k + 1
+        );
+        assert_eq!(
+            map.get(&key, u64::MAX),
+            Some(k * 10 + 1),
+            "get({key:?}, u64::MAX)"
+        );
+    }
+}
