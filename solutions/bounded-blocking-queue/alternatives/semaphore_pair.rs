@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 
 use kata_sync::{Mutex, Semaphore};
 
+// ANCHOR: queue
 /// A first-in first-out queue holding at most `capacity` items, whose
 /// `enqueue` blocks while it is full and whose `dequeue` blocks while it is
 /// empty.
@@ -51,6 +52,8 @@ impl<T> BoundedBlockingQueue<T> {
         self.free.release();
         item
     }
+
+    // ANCHOR_END: queue
 
     /// The number of items in the queue now.
     pub fn size(&self) -> usize {
