@@ -45,50 +45,75 @@ const SEQUENCE_UNDER_LOAD: Property = Property {
 fn the_sequence_holds_with_timing_varied(#[case] n: usize, #[case] runs: u64) {
     let check = kata_test::check(&SEQUENCE_UNDER_LOAD);
     for run in 0..runs {
-        let seed = (n as u64) * 1_000_000 + run;
-        let mut jitter = Jitter::new(seed);
-        let mut order = METHODS;
-        jitter.shuffle(&mut order);
-        let kata = Arc::new(FizzBuzz::new(n));
-        let out = Arc::new(Output::with_context(format_args!(
-            "n = {n}, run {run}, seed {seed}"
-        )));
-        let threads = order
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| {
-                if i > 0 {
-                    jitter.stall(MAX_START_GAP);
-                }
-                let (kata, out, log) =
-                    (Arc::clone(&kata), Arc::clone(&out), Arc::clone(check.log()));
-                let mut callback_jitter = Jitter::new(jitter.next_u64());
-                spawn(m.thread(), move || {
-                    let w = log.worker(format!("{} (n = {n}, run {run})", m.thread()));
-                    let call = w.call(format_args!("{m}(print_{m}), n = {n}, seed {seed}"));
-                    m.call(&kata, |said| {
-                        if callback_jitter.below(SLOW_ONE_IN) == 0 {
-                            out.print_slowly(said, || callback_jitter.stall(MAX_CALLBACK));
-                        } else {
-                            out.print(said);
-                        }
-                    });
-                    drop(call);
-                })
+        run_once(&check, n, run, (n as u64) * 1_000_000 + run);
+    }
+}
+
+/// Every `n` up to this is run once, so an answer that is wrong only for
+/// some values of `n` (a remainder case, an off-by-one at the end) cannot
+/// hide between the cases above.
+const SWEEP_UP_TO: usize = 128;
+/// Then this many runs with an `n` drawn from `SWEEP_UP_TO + 1..=LARGEST_N`.
+const LARGER_RUNS: u64 = 4;
+const LARGEST_N: u64 = 1_500;
+
+#[test]
+fn the_sequence_holds_for_every_n_up_to_128_and_random_larger_ones() {
+    let check = kata_test::check(&SEQUENCE_UNDER_LOAD);
+    for n in 1..=SWEEP_UP_TO {
+        run_once(&check, n, 0, 7_000_000 + n as u64);
+    }
+    let mut rng = Jitter::new(7);
+    for run in 0..LARGER_RUNS {
+        let n = SWEEP_UP_TO + 1 + rng.below(LARGEST_N - SWEEP_UP_TO as u64) as usize;
+        run_once(&check, n, run, 8_000_000 + run);
+    }
+}
+
+/// One run of the methods on their own threads: started in a shuffled
+/// order with random gaps, some callbacks slow, all seeded by `seed`.
+fn run_once(check: &kata_test::Check, n: usize, run: u64, seed: u64) {
+    let mut jitter = Jitter::new(seed);
+    let mut order = METHODS;
+    jitter.shuffle(&mut order);
+    let kata = Arc::new(FizzBuzz::new(n));
+    let out = Arc::new(Output::with_context(format_args!(
+        "n = {n}, run {run}, seed {seed}"
+    )));
+    let threads = order
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            if i > 0 {
+                jitter.stall(MAX_START_GAP);
+            }
+            let (kata, out, log) = (Arc::clone(&kata), Arc::clone(&out), Arc::clone(check.log()));
+            let mut callback_jitter = Jitter::new(jitter.next_u64());
+            spawn(m.thread(), move || {
+                let w = log.worker(format!("{} (n = {n}, run {run})", m.thread()));
+                let call = w.call(format_args!("{m}(print_{m}), n = {n}, seed {seed}"));
+                m.call(&kata, |said| {
+                    if callback_jitter.below(SLOW_ONE_IN) == 0 {
+                        out.print_slowly(said, || callback_jitter.stall(MAX_CALLBACK));
+                    } else {
+                        out.print(said);
+                    }
+                });
+                drop(call);
             })
-            .collect();
-        join_as_they_finish(threads);
-        let strays = out.strays();
-        assert!(
-            strays.is_empty(),
-            "run {run} (seed {seed}): a callback ran on another thread than its method's: {}",
-            strays.join("; ")
+        })
+        .collect();
+    join_as_they_finish(threads);
+    let strays = out.strays();
+    assert!(
+        strays.is_empty(),
+        "run {run} (seed {seed}): a callback ran on another thread than its method's: {}",
+        strays.join("; ")
+    );
+    if let Some(why) = mismatch(&out.printed(), n) {
+        panic!(
+            "run {run} (seed {seed}, threads started in the order {}): {why}",
+            list(&order)
         );
-        if let Some(why) = mismatch(&out.printed(), n) {
-            panic!(
-                "run {run} (seed {seed}, threads started in the order {}): {why}",
-                list(&order)
-            );
-        }
     }
 }
