@@ -221,13 +221,18 @@ fn section(out: &Out, start: Instant, title: &str) {
     );
 }
 
-/// ` (partly verified: ...)` when a stage verified less than usual.
+/// ` (partly verified: ...)` when a stage verified less than usual. The
+/// Miri stage that this command turned off itself (for the alternatives)
+/// is not news.
 fn partly(v: &Verdict) -> String {
     let Verdict::Ran(results) = v else {
         return String::new();
     };
+    // Relaxed: a setting made before any check starts.
+    let miri_off = !crate::miri::ENABLED.load(std::sync::atomic::Ordering::Relaxed);
     results
         .iter()
+        .filter(|r| !(miri_off && r.stage == check::Stage::Miri))
         .find_map(|r| match &r.status {
             check::Status::Partial(why) => {
                 Some(format!(" (partly verified: {} {why})", r.stage.name()))
