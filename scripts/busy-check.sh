@@ -21,7 +21,7 @@
 #   RUNS=1 bash scripts/busy-check.sh --mutants [KATA]
 #
 # runs `cargo xtask mutants` beside the busy loops instead: every mutant in
-# the catalogue, each checked up to the stage its header names, which must
+# the catalogue, each checked by the stage its header names, which must
 # reject it. The table counts, per mutant, the runs in which it did.
 #
 # The Miri stage is left out (`--no-miri`): Miri interprets the program

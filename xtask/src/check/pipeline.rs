@@ -19,8 +19,12 @@ pub enum Facade {
     Skip,
 }
 
-/// [`pipeline`], stopping after the stage `until` whatever its outcome: a
-/// mutant need not run the stages after the one that must reject it.
+/// [`pipeline`] for one stage, `until`: the facade, build and api stages
+/// run as ever (nothing later can run without them), then the real-thread
+/// stages before `until` are left out, and nothing after it runs. A mutant
+/// must be rejected by the stage its header names on its own; an earlier
+/// stage that would also catch it only adds time (the stress stage spends
+/// seconds of CPU on a stall before it reports one).
 pub fn pipeline_until(
     kata: &Kata,
     subject: &Subject,
@@ -166,6 +170,9 @@ pub fn pipeline_with(
     for stage in [Stage::Api, Stage::Functional, Stage::Stress] {
         if stop(&results) {
             return Verdict::Ran(results);
+        }
+        if stage != Stage::Api && until.is_some_and(|u| u != stage) {
+            continue;
         }
         let target = stage.target().expect("test stage");
         let Some(exe) = b.executables.get(target) else {
