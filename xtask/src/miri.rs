@@ -119,7 +119,7 @@ pub fn run(pkg: &Package, subject: &Subject) -> StageResult {
         return StageResult {
             stage: Stage::Miri,
             status: Status::Partial(format!(
-                "not run: there is no nightly toolchain to run Miri, so undefined behaviour beyond data races (uninitialised reads, use-after-free, double drops) was NOT checked: `{INSTALL}`"
+                "not run: Miri is not available here (no nightly toolchain, or its miri component could not be added), so undefined behaviour beyond data races (uninitialised reads, use-after-free, double drops) was NOT checked: `{INSTALL}`"
             )),
             took: t.elapsed(),
         };
